@@ -1,0 +1,120 @@
+import type { Deployment } from '../core/deployment.ts';
+
+/**
+ * The compiled, frozen configuration: what config/compile.ts builds once at start-up from a
+ * validated config. The request path reads it by group name and never re-validates it.
+ * Durations are in milliseconds here (the YAML speaks seconds, like LiteLLM).
+ */
+export interface RouterPlan {
+  /** Groups by `model_name`, in config order. */
+  readonly groups: ReadonlyMap<string, ModelGroup>;
+  /** Every deployment by id. */
+  readonly deployments: ReadonlyMap<string, Deployment>;
+  readonly settings: RouterSettings;
+  readonly general: GeneralSettings;
+  /** Non-fatal findings (unknown keys, …), each one line, for the caller to log once. */
+  readonly warnings: readonly string[];
+}
+
+export interface ModelGroup {
+  readonly name: string;
+  readonly deployments: readonly Deployment[];
+}
+
+export type RoutingStrategyName =
+  | 'simple-shuffle'
+  | 'least-busy'
+  | 'usage-based-routing'
+  | 'usage-based-routing-v2'
+  | 'latency-based-routing'
+  | 'cost-based-routing'
+  | 'power-of-two-choices';
+
+/** LiteLLM's `retry_policy` keys: retries per error type, overriding `num_retries`. */
+export type RetryPolicyKey =
+  | 'BadRequestErrorRetries'
+  | 'AuthenticationErrorRetries'
+  | 'TimeoutErrorRetries'
+  | 'RateLimitErrorRetries'
+  | 'ContentPolicyViolationErrorRetries'
+  | 'InternalServerErrorRetries';
+
+export type RetryPolicy = Readonly<Partial<Record<RetryPolicyKey, number>>>;
+
+/** LiteLLM's `allowed_fails_policy` keys: failures tolerated per error type before a bench. */
+export type AllowedFailsPolicyKey =
+  | 'BadRequestErrorAllowedFails'
+  | 'AuthenticationErrorAllowedFails'
+  | 'TimeoutErrorAllowedFails'
+  | 'RateLimitErrorAllowedFails'
+  | 'ContentPolicyViolationErrorAllowedFails'
+  | 'InternalServerErrorAllowedFails';
+
+export type AllowedFailsPolicy = Readonly<Partial<Record<AllowedFailsPolicyKey, number>>>;
+
+/** A fallback chain: group (or deployment id) → ordered list of groups/deployment ids to try. */
+export type FallbackMap = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * Reliability settings, merged from `litellm_settings` then `router_settings` (router wins).
+ */
+export interface RouterSettings {
+  readonly routingStrategy: RoutingStrategyName;
+  readonly routingStrategyArgs: Readonly<Record<string, unknown>>;
+  /** Retries per group after the first attempt. Default 2. */
+  readonly numRetries: number;
+  readonly retryPolicy: RetryPolicy | undefined;
+  readonly modelGroupRetryPolicy: ReadonlyMap<string, RetryPolicy>;
+  /** Minimum wait before a retry, in ms (`retry_after`). Default 0. */
+  readonly retryAfterMs: number;
+  /** Whole-attempt timeout, in ms (`timeout` / `request_timeout`). Default 600_000. */
+  readonly timeoutMs: number;
+  /** Time to first stream chunk, in ms (`stream_timeout`); undefined = use timeoutMs. */
+  readonly streamTimeoutMs: number | undefined;
+  /** Longest gap between stream chunks, in ms (`stream_idle_timeout`, ours). Default 60_000. */
+  readonly streamIdleTimeoutMs: number;
+  /** Failures tolerated within the window before a bench (`allowed_fails`); undefined = rate rule. */
+  readonly allowedFails: number | undefined;
+  readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;
+  /** Bench length, in ms (`cooldown_time`). Default 5_000. */
+  readonly cooldownTimeMs: number;
+  readonly disableCooldowns: boolean;
+  /** Fallback depth cap (`max_fallbacks`). Default 5. */
+  readonly maxFallbacks: number;
+  readonly fallbacks: FallbackMap;
+  readonly contextWindowFallbacks: FallbackMap;
+  readonly contentPolicyFallbacks: FallbackMap;
+  /** `default_fallbacks`, plus any `"*"` entry of `fallbacks`. */
+  readonly defaultFallbacks: readonly string[];
+  readonly enablePreCallChecks: boolean;
+  readonly midStreamFallback: boolean;
+  readonly redis: RedisSettings | undefined;
+}
+
+export interface RedisSettings {
+  readonly url: string | undefined;
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  /** Secret. */
+  readonly password: string | undefined;
+  readonly db: number | undefined;
+  readonly keyPrefix: string;
+  readonly sentinelNodes: readonly { host: string; port: number }[] | undefined;
+  readonly sentinelMasterName: string | undefined;
+  readonly startupNodes: readonly { host: string; port: number }[] | undefined;
+}
+
+export interface GeneralSettings {
+  /** Secret. When set, API routes need `Authorization: Bearer <masterKey>`. */
+  readonly masterKey: string | undefined;
+  /** Largest request body accepted, in bytes (`max_request_size_mb`). Default 10 MiB. */
+  readonly maxRequestBodyBytes: number;
+  /** Per-deployment timeout of a `/health` probe, in ms (`health_check_timeout`). Default 10_000. */
+  readonly healthCheckTimeoutMs: number;
+  readonly backgroundHealthChecks: boolean;
+  /** Seconds between background health checks, in ms (`health_check_interval`). Default 300_000. */
+  readonly healthCheckIntervalMs: number;
+  readonly requireAuthForMetrics: boolean;
+  /** How long SIGTERM waits for in-flight requests and streams, in ms. Default 30_000. */
+  readonly drainTimeoutMs: number;
+}

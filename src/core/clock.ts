@@ -1,0 +1,37 @@
+/**
+ * Time is injected: cooldowns, windows, backoff and timeouts read a Clock, so tests move time
+ * with a fake clock (src/testing/fake-clock.ts) instead of sleeping.
+ */
+export interface Clock {
+  /** Wall-clock milliseconds since the epoch (absolute deadlines are shared across instances). */
+  now(): number;
+  /** Calls `callback` after `ms` milliseconds; returns a function that cancels it. */
+  setTimer(callback: () => void, ms: number): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(callback, ms) {
+    const handle = setTimeout(callback, ms);
+    return () => clearTimeout(handle);
+  },
+};
+
+/** Resolves after `ms` on `clock`, or rejects with the signal's reason when it aborts first. */
+export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = (): void => {
+      cancel();
+      reject(signal?.reason as Error);
+    };
+    const cancel = clock.setTimer(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,95 @@
+import type { Deployment } from '../core/deployment.ts';
+import type {
+  GatewayRequestBody,
+  Operation,
+  ResponseBody,
+  StreamChunk,
+} from '../core/openai-types.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+
+/** One upstream call: one attempt on one deployment. */
+export interface ProviderRequest {
+  readonly operation: Operation;
+  readonly deployment: Deployment;
+  /**
+   * The client's body. `model` is still the group name; the provider sends
+   * `deployment.upstreamModel` instead and drops gateway-only fields. Never mutated.
+   */
+  readonly body: GatewayRequestBody;
+  /** Aborts the call: client gone, or the attempt's deadline (its reason is then a Timeout error). */
+  readonly signal: AbortSignal;
+}
+
+/** Lower-cased upstream response headers worth passing on (e.g. `x-ratelimit-*`). */
+export type UpstreamHeaders = Readonly<Record<string, string>>;
+
+export interface ProviderResponse {
+  /** The answer in OpenAI's wire format. */
+  readonly body: ResponseBody;
+  readonly headers: UpstreamHeaders;
+}
+
+/**
+ * An upstream stream that has been accepted (status 2xx received). Iterating yields OpenAI
+ * chunks; it ends after the upstream's terminator and throws a GatewayError if the stream
+ * breaks, stalls or carries an error event. Breaking out of the loop releases the connection.
+ */
+export interface ProviderStream extends AsyncIterable<StreamChunk> {
+  readonly headers: UpstreamHeaders;
+}
+
+/**
+ * What the router calls. HTTP providers are built from a codec by createHttpProvider();
+ * the mock provider implements this directly. Every failure is thrown as a GatewayError.
+ */
+export interface Provider {
+  readonly name: string;
+  send(request: ProviderRequest): Promise<ProviderResponse>;
+  /** Resolves once the upstream has accepted the stream; errors before that reject. */
+  openStream(request: ProviderRequest): Promise<ProviderStream>;
+}
+
+/** The upstream HTTP call a codec asks the transport to make. */
+export interface HttpCall {
+  readonly url: string;
+  readonly method: 'POST' | 'GET';
+  readonly headers: Readonly<Record<string, string>>;
+  /** Serialized request body. */
+  readonly body?: string;
+}
+
+/** A server-sent event as the transport parsed it. */
+export interface SseEvent {
+  readonly event: string | undefined;
+  readonly data: string;
+}
+
+/** Turns one upstream stream's events into OpenAI chunks; one instance per stream (it may keep state). */
+export interface StreamDecoder {
+  /** Chunks to emit for this event (often one, possibly none). */
+  decode(event: SseEvent): readonly StreamChunk[];
+  /** True once the upstream's terminator (e.g. `[DONE]`) was seen. */
+  readonly done: boolean;
+}
+
+/**
+ * A provider as pure codecs: no I/O. createHttpProvider() pairs it with the transport.
+ */
+export interface HttpCodec {
+  readonly name: string;
+  /** Builds the upstream call. Throws a GatewayError (BadRequestError) for an unsupported operation. */
+  encode(request: ProviderRequest): HttpCall;
+  /** The upstream's JSON answer in OpenAI's format. */
+  decode(operation: Operation, payload: unknown, deployment: Deployment): ResponseBody;
+  createStreamDecoder(operation: Operation, deployment: Deployment): StreamDecoder;
+  /** Maps a non-2xx upstream answer into the one error taxonomy. */
+  mapError(failure: UpstreamFailure): GatewayError;
+}
+
+export interface UpstreamFailure {
+  readonly status: number;
+  readonly headers: UpstreamHeaders;
+  /** The response body as text, possibly truncated. */
+  readonly bodyText: string;
+  readonly deployment: Deployment;
+}

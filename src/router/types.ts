@@ -1,0 +1,45 @@
+import type { GatewayRequestBody, ResponseBody, StreamChunk } from '../core/openai-types.ts';
+import type { ResponseMeta } from '../core/response-meta.ts';
+import type { UpstreamHeaders } from '../providers/provider.ts';
+
+export interface RouteOptions {
+  /** Aborted when the client goes away; the upstream call is cancelled at once. */
+  readonly signal?: AbortSignal;
+  /** The client's request headers (lower-case names), for per-request routing hints. */
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface RouterResult {
+  readonly body: ResponseBody;
+  /** Upstream headers worth passing on (e.g. `x-ratelimit-*`). */
+  readonly upstreamHeaders: UpstreamHeaders;
+  readonly meta: ResponseMeta;
+}
+
+/**
+ * A stream past its commit point: the first chunk has arrived, so the router can no longer
+ * retry it. Iterate to receive chunks (the first included); a later failure throws a
+ * GatewayError, which the server turns into an SSE error event (no `[DONE]`).
+ */
+export interface RouterStream extends AsyncIterable<StreamChunk> {
+  readonly upstreamHeaders: UpstreamHeaders;
+  readonly meta: ResponseMeta;
+}
+
+/** A chat/completion/embedding request as the router receives it. */
+export type RouterRequestBody = GatewayRequestBody;
+
+export interface HealthEndpoint {
+  readonly model: string;
+  readonly model_id: string;
+  readonly api_base: string | undefined;
+  readonly error?: string;
+}
+
+/** The answer of `GET /health`: a real minimal call to every deployment. Keys never appear. */
+export interface HealthReport {
+  readonly healthy_endpoints: HealthEndpoint[];
+  readonly unhealthy_endpoints: HealthEndpoint[];
+  readonly healthy_count: number;
+  readonly unhealthy_count: number;
+}

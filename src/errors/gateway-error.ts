@@ -1,3 +1,4 @@
+import type { ResponseMeta } from '../core/response-meta.ts';
 import { ERROR_TABLE, type ErrorKind, type ErrorPolicy } from './error-table.ts';
 
 export interface GatewayErrorOptions {
@@ -24,6 +25,8 @@ export class GatewayError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly upstreamStatus: number | undefined;
   readonly deploymentId: string | undefined;
+  /** Set by the router before it rejects, so the server can send `x-litellm-*` headers on errors too. */
+  meta: ResponseMeta | undefined;
 
   constructor(kind: ErrorKind, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -1,4 +1,9 @@
-import type { GatewayRequestBody, ResponseBody, StreamChunk } from '../core/openai-types.ts';
+import type {
+  GatewayRequestBody,
+  Operation,
+  ResponseBody,
+  StreamChunk,
+} from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import type { UpstreamHeaders } from '../providers/provider.ts';
 
@@ -42,4 +47,29 @@ export interface HealthReport {
   readonly unhealthy_endpoints: HealthEndpoint[];
   readonly healthy_count: number;
   readonly unhealthy_count: number;
+}
+
+/**
+ * The engine the HTTP server drives; `Router` implements it. The server holds no reliability
+ * logic: it parses, authenticates, calls one of these and writes the answer.
+ */
+export interface RouterEngine {
+  /** Serves a non-streaming request. Rejects with a GatewayError whose `meta` is set. */
+  route(
+    operation: Operation,
+    body: RouterRequestBody,
+    options?: RouteOptions,
+  ): Promise<RouterResult>;
+  /** Opens a stream (chat or completion); resolves at the commit point (first chunk received). */
+  routeStream(
+    operation: Operation,
+    body: RouterRequestBody,
+    options?: RouteOptions,
+  ): Promise<RouterStream>;
+  /** The group names clients may ask for, in config order. */
+  modelGroups(): readonly string[];
+  /** A real minimal call to every deployment, concurrently, bounded by the health timeout. */
+  health(): Promise<HealthReport>;
+  /** Cancels timers and closes upstream connection pools. */
+  close(): Promise<void>;
 }

@@ -35,7 +35,10 @@ export interface RouterStream extends AsyncIterable<StreamChunk> {
 export type RouterRequestBody = GatewayRequestBody;
 
 export interface HealthEndpoint {
+  /** The deployment's LiteLLM model string, `provider/upstream-model`. */
   readonly model: string;
+  /** The group it serves. */
+  readonly model_name: string;
   readonly model_id: string;
   readonly api_base: string | undefined;
   readonly error?: string;

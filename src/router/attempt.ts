@@ -1,0 +1,86 @@
+import { createDeadlineSignal } from '../core/abort.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Deployment } from '../core/deployment.ts';
+import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Provider, ProviderResponse } from '../providers/provider.ts';
+import { openStreamSession, type StreamSession } from './stream-session.ts';
+
+/** One try: one deployment, one upstream call, bounded by its own deadline. */
+export interface AttemptInput {
+  readonly provider: Provider;
+  readonly deployment: Deployment;
+  readonly operation: Operation;
+  readonly body: GatewayRequestBody;
+  /** The client's signal: its abort cancels the upstream call at once. */
+  readonly clientSignal: AbortSignal | undefined;
+  readonly clock: Clock;
+  /** Whole-attempt deadline (non-streaming) or time to first chunk (streaming), in ms. */
+  readonly timeoutMs: number;
+}
+
+export function timeoutError(
+  deployment: Deployment,
+  timeoutMs: number,
+  what: string,
+): GatewayError {
+  return new GatewayError(
+    'Timeout',
+    `litellm.Timeout: ${what} after ${timeoutMs / 1000}s (deployment ${deployment.id}, group ${deployment.group})`,
+    { deploymentId: deployment.id },
+  );
+}
+
+export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse> {
+  const { deployment, timeoutMs } = input;
+  const deadline = createDeadlineSignal(
+    input.clock,
+    timeoutMs,
+    () => timeoutError(deployment, timeoutMs, 'Request timed out'),
+    input.clientSignal,
+  );
+  try {
+    return await input.provider.send({
+      operation: input.operation,
+      deployment,
+      body: input.body,
+      signal: deadline.signal,
+    });
+  } finally {
+    deadline.dispose();
+  }
+}
+
+export interface StreamAttemptInput extends AttemptInput {
+  /** Longest gap between chunks once the stream has started, in ms. */
+  readonly idleTimeoutMs: number;
+}
+
+/**
+ * Opens a stream and waits for its first chunk: the commit point. Until it resolves, any
+ * failure (including no first chunk within `timeoutMs`) is an ordinary attempt failure the
+ * router may retry; after it, the session owns the failure.
+ */
+export async function openStreamAttempt(input: StreamAttemptInput): Promise<StreamSession> {
+  const { deployment, timeoutMs, idleTimeoutMs } = input;
+  const deadline = createDeadlineSignal(
+    input.clock,
+    timeoutMs,
+    () => timeoutError(deployment, timeoutMs, 'No stream chunk received'),
+    input.clientSignal,
+  );
+  try {
+    const stream = await input.provider.openStream({
+      operation: input.operation,
+      deployment,
+      body: input.body,
+      signal: deadline.signal,
+    });
+    return await openStreamSession(stream, deadline, idleTimeoutMs, () =>
+      timeoutError(deployment, idleTimeoutMs, 'Stream stalled'),
+    );
+  } catch (error) {
+    deadline.dispose();
+    throw error;
+  }
+}

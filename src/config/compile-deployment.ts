@@ -1,0 +1,129 @@
+/**
+ * One `model_list` entry → one frozen Deployment: provider resolved from the model name,
+ * credentials and base URL filled from the environment where LiteLLM would, durations in ms.
+ */
+import type { Deployment } from '../core/deployment.ts';
+import { PROVIDER_NAMES, parseModelRef } from '../providers/model-name.ts';
+import { toMs } from './durations.ts';
+import type { Env } from './env-refs.ts';
+import { API_BASE_ENV, NEEDS_API_BASE, providerDefaults } from './provider-defaults.ts';
+import type { LitellmParams, ModelEntry } from './schema.ts';
+
+/** `litellm_params` keys a provider adapter reads from `Deployment.extra`. */
+const EXTRA_KEYS = [
+  'organization',
+  'extra_headers',
+  'mock_latency_ms',
+  'mock_failure_rate',
+  'mock_failure_status',
+] as const satisfies readonly (keyof LitellmParams)[];
+
+/** What compileDeployment needs besides the entry. */
+export interface DeploymentContext {
+  /** Position in `model_list`, for messages. */
+  readonly index: number;
+  readonly id: string;
+  readonly env: Env;
+  /** Where problems go, one line each. */
+  readonly issues: string[];
+}
+
+/** Compiles `entry`, or pushes its problems onto `context.issues` and returns undefined. */
+export function compileDeployment(
+  entry: ModelEntry,
+  context: DeploymentContext,
+): Deployment | undefined {
+  const params = entry.litellm_params;
+  const at = `model_list[${context.index}].litellm_params`;
+  const ref = resolveProvider(params);
+  if (ref === undefined) {
+    context.issues.push(
+      `${at}.model: unknown provider in ${JSON.stringify(params.model)}; supported: ${PROVIDER_NAMES.join(', ')} ` +
+        '(use openai/<model> with api_base for any OpenAI-compatible server such as vLLM, Ollama or TGI)',
+    );
+    return undefined;
+  }
+
+  const defaults = providerDefaults(ref.provider, context.env);
+  const apiBase = params.api_base ?? defaults.apiBase;
+  if (
+    apiBase === undefined &&
+    NEEDS_API_BASE.has(ref.provider) &&
+    params.mock_response === undefined
+  ) {
+    const envName = API_BASE_ENV[ref.provider] ?? '';
+    context.issues.push(
+      `${at}.api_base: is required for ${ref.provider}/ models (or set ${envName} in the environment)`,
+    );
+    return undefined;
+  }
+  if (apiBase !== undefined && !isHttpUrl(apiBase)) {
+    context.issues.push(`${at}.api_base: expected an http(s) URL such as http://localhost:8000/v1`);
+    return undefined;
+  }
+
+  return Object.freeze({
+    id: context.id,
+    group: entry.model_name,
+    provider: ref.provider,
+    upstreamModel: ref.upstreamModel,
+    apiBase: apiBase?.replace(/\/+$/, ''),
+    apiKey: params.api_key ?? defaults.apiKey,
+    apiVersion: params.api_version ?? defaults.apiVersion,
+    timeoutMs: toMs(params.timeout),
+    streamTimeoutMs: toMs(params.stream_timeout),
+    maxRetries: params.max_retries,
+    rpm: params.rpm,
+    tpm: params.tpm,
+    weight: params.weight,
+    order: params.order ?? 1,
+    region: params.region_name,
+    inputCostPerToken: params.input_cost_per_token,
+    outputCostPerToken: params.output_cost_per_token,
+    cooldownTimeMs: toMs(params.cooldown_time),
+    mockResponse: params.mock_response,
+    info: deepFreeze(structuredClone(entry.model_info ?? {})),
+    extra: deepFreeze(extraOf(params)),
+  });
+}
+
+/**
+ * The provider for `params.model`. With `mock_response` any name goes (LiteLLM answers
+ * without calling upstream): a known prefix keeps its provider, anything else is `mock`.
+ */
+function resolveProvider(
+  params: LitellmParams,
+): { provider: string; upstreamModel: string } | undefined {
+  const ref = parseModelRef(params.model);
+  if (ref !== undefined) return ref;
+  if (params.mock_response !== undefined) return { provider: 'mock', upstreamModel: params.model };
+  return undefined;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function extraOf(params: LitellmParams): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  for (const key of EXTRA_KEYS) {
+    const value = params[key];
+    if (value !== undefined)
+      extra[key] = key === 'extra_headers' ? { ...params.extra_headers } : value;
+  }
+  return extra;
+}
+
+/** Freezes `value` and every mapping and list inside it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

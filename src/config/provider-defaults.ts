@@ -1,0 +1,56 @@
+/**
+ * What a deployment gets from the environment when `litellm_params` leaves it out, as LiteLLM
+ * does: OPENAI_API_KEY for `openai/…`, AZURE_API_BASE for `azure/…`, and so on. Read once at
+ * compile time; providers never read the environment themselves.
+ */
+import type { Env } from './env-refs.ts';
+
+/** Values a provider takes from the environment when `litellm_params` omits them. */
+export interface ProviderDefaults {
+  readonly apiKey: string | undefined;
+  readonly apiBase: string | undefined;
+  readonly apiVersion: string | undefined;
+}
+
+/** OpenAI's public endpoint, used by `openai/…` deployments without `api_base`. */
+export const OPENAI_API_BASE = 'https://api.openai.com/v1';
+
+/** Providers that cannot work without an `api_base`: there is no public default. */
+export const NEEDS_API_BASE: ReadonlySet<string> = new Set(['azure', 'hosted_vllm']);
+
+/** The environment variables that name an `api_base`, by provider, for error hints. */
+export const API_BASE_ENV: Readonly<Record<string, string>> = {
+  openai: 'OPENAI_API_BASE',
+  azure: 'AZURE_API_BASE',
+  hosted_vllm: 'HOSTED_VLLM_API_BASE',
+};
+
+/** Defaults for `provider` from `env`; empty variables count as unset. */
+export function providerDefaults(provider: string, env: Env): ProviderDefaults {
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  switch (provider) {
+    case 'openai':
+      return {
+        apiKey: get('OPENAI_API_KEY'),
+        apiBase: get('OPENAI_API_BASE') ?? get('OPENAI_BASE_URL') ?? OPENAI_API_BASE,
+        apiVersion: undefined,
+      };
+    case 'azure':
+      return {
+        apiKey: get('AZURE_API_KEY'),
+        apiBase: get('AZURE_API_BASE'),
+        apiVersion: get('AZURE_API_VERSION'),
+      };
+    case 'hosted_vllm':
+      return {
+        apiKey: get('HOSTED_VLLM_API_KEY'),
+        apiBase: get('HOSTED_VLLM_API_BASE'),
+        apiVersion: undefined,
+      };
+    default:
+      return { apiKey: undefined, apiBase: undefined, apiVersion: undefined };
+  }
+}

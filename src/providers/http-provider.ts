@@ -1,0 +1,221 @@
+import type { StreamChunk } from '../core/openai-types.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type {
+  HttpCodec,
+  Provider,
+  ProviderRequest,
+  ProviderStream,
+  StreamDecoder,
+  UpstreamHeaders,
+} from './provider.ts';
+import { readSseEvents } from './transport/sse.ts';
+import type { HttpResponse, Transport } from './transport/transport.ts';
+
+/** Most bytes of a non-2xx body read for error mapping: enough for any real error, bounded. */
+export const ERROR_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Upstream headers passed on to the router (rate-limit state, retry hints, request id). */
+const KEPT_HEADERS = new Set(['retry-after', 'retry-after-ms', 'x-request-id']);
+const KEPT_PREFIX = 'x-ratelimit-';
+
+/**
+ * A Provider made of a pure codec and the transport: the codec decides what to send and how to
+ * read it, the transport moves the bytes. `codec.errorLabel` (e.g. `OpenAIException`), when
+ * present, names the provider in connection-error messages as LiteLLM does.
+ */
+export function createHttpProvider(
+  codec: HttpCodec & { readonly errorLabel?: string },
+  transport: Transport,
+): Provider {
+  const label = codec.errorLabel ?? codec.name;
+
+  /** Sends the call and returns a 2xx answer; any other status is mapped and thrown. */
+  async function exchange(request: ProviderRequest): Promise<HttpResponse> {
+    const call = codec.encode(request);
+    let response: HttpResponse;
+    try {
+      response = await transport.request(call, request.signal);
+    } catch (error) {
+      throw labelConnectionError(error, label, request.deployment.id);
+    }
+    if (response.status >= 200 && response.status < 300) return response;
+    let bodyText: string;
+    try {
+      bodyText = await response.text(ERROR_BODY_LIMIT_BYTES);
+    } catch (error) {
+      throw labelConnectionError(error, label, request.deployment.id);
+    }
+    throw codec.mapError({
+      status: response.status,
+      // All of them: a codec may read more than the router keeps (e.g. `date` for Retry-After).
+      headers: response.headers,
+      bodyText,
+      deployment: request.deployment,
+    });
+  }
+
+  /**
+   * A 2xx JSON answer to a stream request: some compatible servers report errors this way, and
+   * a server that ignored `stream: true` would otherwise look like an empty stream. Either way
+   * it fails before the commit point, where the router can still retry.
+   */
+  async function notAStream(response: HttpResponse, request: ProviderRequest): Promise<unknown> {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await response.text(ERROR_BODY_LIMIT_BYTES)) as unknown;
+    } catch (error) {
+      // Not JSON after all: decode() below reports it as a bad gateway.
+      if (!(error instanceof SyntaxError)) {
+        return labelConnectionError(error, label, request.deployment.id);
+      }
+    }
+    try {
+      // Throws the mapped error when the body is an error object.
+      codec.decode(request.operation, payload, request.deployment);
+    } catch (error) {
+      return error;
+    }
+    return new GatewayError(
+      'BadGatewayError',
+      `litellm.BadGatewayError: ${label} - upstream answered a stream request with a JSON body`,
+      { upstreamStatus: response.status, deploymentId: request.deployment.id },
+    );
+  }
+
+  return {
+    name: codec.name,
+
+    async send(request) {
+      const response = await exchange(withStream(request, false));
+      let payload: unknown;
+      try {
+        payload = await response.json();
+      } catch (error) {
+        if (error instanceof SyntaxError) {
+          throw new GatewayError(
+            'BadGatewayError',
+            `litellm.BadGatewayError: ${label} - upstream answered ${response.status} with invalid JSON`,
+            { upstreamStatus: response.status, deploymentId: request.deployment.id, cause: error },
+          );
+        }
+        throw labelConnectionError(error, label, request.deployment.id);
+      }
+      const body = codec.decode(request.operation, payload, request.deployment);
+      return { body, headers: keptHeaders(response.headers) };
+    },
+
+    async openStream(request) {
+      const response = await exchange(withStream(request, true));
+      if (response.headers['content-type']?.includes('application/json') === true) {
+        throw await notAStream(response, request);
+      }
+      const decoder = codec.createStreamDecoder(request.operation, request.deployment);
+      const relabel = (error: unknown): unknown =>
+        labelConnectionError(error, label, request.deployment.id);
+      // One iterator per stream: the body can be read only once.
+      const iterator = createChunkIterator(response, decoder, relabel);
+      const stream: ProviderStream = {
+        headers: keptHeaders(response.headers),
+        [Symbol.asyncIterator]: () => iterator,
+      };
+      return stream;
+    },
+  };
+}
+
+/**
+ * Chunks of one stream, pulled event by event. Hand-written rather than a generator so that
+ * `return()` releases the connection even when the consumer never started iterating (a
+ * generator that never ran ignores its `finally`).
+ */
+function createChunkIterator(
+  response: HttpResponse,
+  decoder: StreamDecoder,
+  relabel: (error: unknown) => unknown,
+): AsyncIterator<StreamChunk> {
+  const events = readSseEvents(response.body);
+  let pending: readonly StreamChunk[] = [];
+  let next = 0;
+  let closed = false;
+  const end = (): IteratorResult<StreamChunk> => ({ done: true, value: undefined });
+
+  const fail = (error: unknown): never => {
+    closed = true;
+    response.abort();
+    throw relabel(error);
+  };
+
+  return {
+    async next() {
+      for (;;) {
+        if (next < pending.length) return { done: false, value: pending[next++]! };
+        if (closed) return end();
+        if (decoder.done) {
+          closed = true;
+          // Release without waiting: once the upstream's final bytes have arrived (the usual
+          // case, they travel with the terminator) undici has already pooled the connection and
+          // this is a no-op; an upstream that lingers after `[DONE]` is cut instead of waited on.
+          response.abort();
+          return end();
+        }
+        let result: IteratorResult<{ readonly event: string | undefined; readonly data: string }>;
+        try {
+          result = await events.next();
+        } catch (error) {
+          return fail(error);
+        }
+        // A clean end without a terminator is an end: several OpenAI-compatible servers skip
+        // `[DONE]`. A cut connection is not clean; the transport throws for it.
+        if (result.done === true) {
+          closed = true;
+          return end();
+        }
+        try {
+          pending = decoder.decode(result.value);
+        } catch (error) {
+          return fail(error);
+        }
+        next = 0;
+      }
+    },
+    return() {
+      if (!closed) {
+        closed = true;
+        response.abort();
+      }
+      pending = [];
+      return Promise.resolve(end());
+    },
+  };
+}
+
+/**
+ * The request with `stream` forced to what the call needs. Copies only when the body
+ * disagrees, which the router normally avoids.
+ */
+function withStream(request: ProviderRequest, stream: boolean): ProviderRequest {
+  if ((request.body.stream === true) === stream) return request;
+  const body = { ...request.body };
+  if (stream) body.stream = true;
+  else delete body.stream;
+  return { ...request, body };
+}
+
+/** Adds the provider label and the deployment to the transport's connection errors. */
+function labelConnectionError(error: unknown, label: string, deploymentId: string): unknown {
+  if (!(error instanceof GatewayError) || error.kind !== 'APIConnectionError') return error;
+  if (error.deploymentId !== undefined) return error;
+  return new GatewayError(
+    'APIConnectionError',
+    `litellm.APIConnectionError: ${label} - ${error.message}`,
+    { deploymentId, cause: error },
+  );
+}
+
+function keptHeaders(headers: Readonly<Record<string, string>>): UpstreamHeaders {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    if (KEPT_HEADERS.has(name) || name.startsWith(KEPT_PREFIX)) out[name] = headers[name]!;
+  }
+  return out;
+}

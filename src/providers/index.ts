@@ -1,0 +1,37 @@
+/** The providers' public surface: the registry, the transport, codecs and SSE framing. */
+export { createProviderRegistry } from './registry.ts';
+export type { ProviderRegistry, ProviderRegistryOptions } from './registry.ts';
+export { createHttpProvider, ERROR_BODY_LIMIT_BYTES } from './http-provider.ts';
+export { createHttpTransport } from './transport/http-transport.ts';
+export type { HttpTransportOptions } from './transport/http-transport.ts';
+export type { HttpResponse, Transport } from './transport/transport.ts';
+export { formatSseData, readSseEvents, SSE_DONE } from './transport/sse.ts';
+export {
+  createOpenAICodec,
+  HOSTED_VLLM_PRESET,
+  OPENAI_API_BASE,
+  OPENAI_PRESET,
+} from './openai/openai-codec.ts';
+export type {
+  LabelledHttpCodec,
+  OpenAICodecOptions,
+  OpenAICompatiblePreset,
+} from './openai/openai-codec.ts';
+export { GATEWAY_ONLY_FIELDS, GATEWAY_ONLY_PREFIX, toUpstreamBody } from './openai/request-body.ts';
+export { AZURE_DEFAULT_API_VERSION, AZURE_PRESET, createAzureCodec } from './azure/azure-codec.ts';
+export { createMockProvider, DEFAULT_MOCK_RESPONSE } from './mock/mock-provider.ts';
+export type { MockProviderOptions } from './mock/mock-provider.ts';
+export { isProviderName, parseModelRef, PROVIDER_NAMES } from './model-name.ts';
+export type { ModelRef, ProviderName } from './model-name.ts';
+export type {
+  HttpCall,
+  HttpCodec,
+  Provider,
+  ProviderRequest,
+  ProviderResponse,
+  ProviderStream,
+  SseEvent,
+  StreamDecoder,
+  UpstreamFailure,
+  UpstreamHeaders,
+} from './provider.ts';

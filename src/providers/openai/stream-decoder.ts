@@ -1,0 +1,67 @@
+import type { Deployment } from '../../core/deployment.ts';
+import type { StreamChunk } from '../../core/openai-types.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { SseEvent, StreamDecoder } from '../provider.ts';
+import { asObject, mapOpenAIError, redact, statusOfErrorObject } from './error-mapping.ts';
+
+/** Options of createOpenAIStreamDecoder(). */
+export interface OpenAIStreamDecoderOptions {
+  readonly deployment: Deployment;
+  /** LiteLLM's exception label, e.g. `OpenAIException`. */
+  readonly label: string;
+  readonly now: () => number;
+}
+
+/**
+ * Decodes an OpenAI-format SSE stream: every `data:` line is a chunk already in the gateway's
+ * format, `data: [DONE]` ends it. OpenAI and vLLM report failures after the 200 as a chunk
+ * carrying an `error` object (some servers name the event `error`); those are thrown as the
+ * mapped GatewayError so the router sees the same taxonomy as for a non-2xx answer.
+ */
+export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): StreamDecoder {
+  const { deployment, label, now } = options;
+  let done = false;
+
+  const embeddedError = (error: Record<string, unknown>, text: string): GatewayError =>
+    mapOpenAIError(
+      { status: statusOfErrorObject(error), headers: {}, bodyText: text, deployment },
+      label,
+      now(),
+    );
+
+  return {
+    get done() {
+      return done;
+    },
+    decode(event: SseEvent): readonly StreamChunk[] {
+      const data = event.data.trim();
+      if (data === '[DONE]') {
+        done = true;
+        return [];
+      }
+      // An empty `data:` line is a keep-alive some servers send; it carries nothing.
+      if (data === '') return [];
+      const chunk = asObject(parseJson(data));
+      if (chunk === undefined) {
+        if (event.event === 'error') throw embeddedError({}, data);
+        throw new GatewayError(
+          'BadGatewayError',
+          `litellm.BadGatewayError: ${label} - unparsable stream chunk: ${redact(data.slice(0, 200), deployment.apiKey)}`,
+          { deploymentId: deployment.id },
+        );
+      }
+      const error = asObject(chunk.error);
+      if (error !== undefined) throw embeddedError(error, data);
+      if (event.event === 'error') throw embeddedError(chunk, JSON.stringify({ error: chunk }));
+      return [chunk];
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { HttpCall } from '../provider.ts';
+import { refusedUrl, startLoopbackServer } from '../testing/loopback-server.ts';
+import type { LoopbackHandler } from '../testing/loopback-server.ts';
+import { createHttpTransport } from './http-transport.ts';
+import type { HttpTransportOptions } from './http-transport.ts';
+import type { Transport } from './transport.ts';
+
+const SECRET = 'sk-test-transport-secret';
+
+function call(url: string): HttpCall {
+  return {
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+    body: '{}',
+  };
+}
+
+async function setup(
+  t: { after: (fn: () => Promise<void>) => void },
+  handler: LoopbackHandler,
+  options: HttpTransportOptions = {},
+): Promise<{ transport: Transport; url: string; connections: () => number }> {
+  const server = await startLoopbackServer(handler);
+  const transport = createHttpTransport(options);
+  t.after(async () => {
+    await server.close();
+    await transport.close();
+  });
+  return { transport, url: server.url, connections: server.connections };
+}
+
+const signal = (): AbortSignal => new AbortController().signal;
+
+void test('transport returns lower-case headers with the first value of repeated ones', async (t) => {
+  const { transport, url } = await setup(t, (_req, res) => {
+    res.setHeader('X-Multi', ['first', 'second']);
+    res.setHeader('X-Request-ID', 'req-1');
+    res.end('ok');
+  });
+  const response = await transport.request(call(url), signal());
+  await response.dump();
+  assert.equal(response.status, 200);
+  assert.equal(response.headers['x-multi'], 'first');
+  assert.equal(response.headers['x-request-id'], 'req-1');
+});
+
+void test('transport text() stops at the byte limit', async (t) => {
+  const { transport, url } = await setup(t, (_req, res) => res.end('a'.repeat(1000)));
+  const response = await transport.request(call(url), signal());
+  assert.equal(await response.text(10), 'a'.repeat(10));
+});
+
+void test('transport reuses a kept-alive connection for sequential requests', async (t) => {
+  const { transport, url, connections } = await setup(t, (_req, res) => res.end('{}'), {
+    connections: 1,
+  });
+  for (let i = 0; i < 3; i++) {
+    const response = await transport.request(call(url), signal());
+    assert.deepEqual(await response.json(), {});
+  }
+  assert.equal(connections(), 1);
+});
+
+void test('transport reports a refused connection as APIConnectionError without the key', async (t) => {
+  const transport = createHttpTransport();
+  t.after(() => transport.close());
+  const url = await refusedUrl();
+  await assert.rejects(transport.request(call(url), signal()), (error: unknown) => {
+    assert.ok(error instanceof GatewayError);
+    assert.equal(error.kind, 'APIConnectionError');
+    assert.match(error.message, /ECONNREFUSED/);
+    assert.ok(!error.message.includes(SECRET));
+    return true;
+  });
+});
+
+void test('transport does not connect when the signal is already aborted', async (t) => {
+  const { transport, url, connections } = await setup(t, (_req, res) => res.end());
+  const reason = new Error('client went away');
+  await assert.rejects(transport.request(call(url), AbortSignal.abort(reason)), (error) => {
+    assert.equal(error, reason);
+    return true;
+  });
+  assert.equal(connections(), 0);
+});
+
+void test('transport rethrows a client abort reason as-is', async (t) => {
+  let received!: () => void;
+  const arrived = new Promise<void>((resolve) => (received = resolve));
+  const { transport, url } = await setup(t, () => received());
+  const controller = new AbortController();
+  const pending = transport.request(call(url), controller.signal);
+  await arrived;
+  const reason = new Error('client went away');
+  controller.abort(reason);
+  await assert.rejects(pending, (error) => {
+    assert.equal(error, reason);
+    return true;
+  });
+});

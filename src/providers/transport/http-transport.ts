@@ -1,0 +1,180 @@
+import { Agent, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { HttpCall } from '../provider.ts';
+import type { HttpResponse, Transport } from './transport.ts';
+
+/** Options of createHttpTransport(). */
+export interface HttpTransportOptions {
+  /** Time allowed to open a TCP (and TLS) connection, in ms. Default 10_000. */
+  connectTimeoutMs?: number;
+  /** How long an idle pooled connection is kept open, in ms. Default undici's (4_000). */
+  keepAliveTimeoutMs?: number;
+  /** Most connections per origin; undefined = unbounded (undici's default). */
+  connections?: number;
+}
+
+/** Headers whose values are credentials: they must never reach an error message. */
+const SECRET_HEADERS = ['authorization', 'api-key', 'x-api-key'] as const;
+
+/** undici codes that mean the request itself was malformed: a gateway bug, not the upstream's. */
+const GATEWAY_BUG_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
+
+/**
+ * The one piece of code that opens sockets. A single undici Agent keeps one keep-alive pool per
+ * origin. Its headers and body timeouts are disabled: the router owns every deadline and
+ * enforces it through the AbortSignal, so a second, hidden clock here could only disagree.
+ */
+export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    ...(options.keepAliveTimeoutMs === undefined
+      ? {}
+      : { keepAliveTimeout: options.keepAliveTimeoutMs }),
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+  });
+
+  return {
+    async request(call, signal) {
+      if (signal.aborted) throw abortReason(signal);
+      let answer: Dispatcher.ResponseData;
+      try {
+        answer = await undiciRequest(call.url, {
+          dispatcher: agent,
+          method: call.method,
+          headers: call.headers,
+          body: call.body ?? null,
+          signal,
+        });
+      } catch (error) {
+        throw toTransportError(error, signal, call);
+      }
+      return wrapResponse(answer, signal, call);
+    },
+    close: () => agent.close(),
+  };
+}
+
+function wrapResponse(
+  answer: Dispatcher.ResponseData,
+  signal: AbortSignal,
+  call: HttpCall,
+): HttpResponse {
+  const raw = answer.body;
+  const fail = (error: unknown): Error => toTransportError(error, signal, call);
+
+  async function* body(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of raw) yield chunk as Uint8Array;
+    } catch (error) {
+      throw fail(error);
+    }
+  }
+
+  async function text(limitBytes = Number.POSITIVE_INFINITY): Promise<string> {
+    const decoder = new TextDecoder();
+    let out = '';
+    let received = 0;
+    try {
+      for await (const item of raw) {
+        const chunk = item as Uint8Array;
+        const room = limitBytes - received;
+        if (chunk.byteLength > room) {
+          // Leaving the loop destroys the rest of the body: nobody reads past the cap.
+          out += decoder.decode(chunk.subarray(0, room), { stream: true });
+          break;
+        }
+        received += chunk.byteLength;
+        out += decoder.decode(chunk, { stream: true });
+      }
+    } catch (error) {
+      throw fail(error);
+    }
+    return out + decoder.decode();
+  }
+
+  return {
+    status: answer.statusCode,
+    headers: firstValues(answer.headers),
+    body: { [Symbol.asyncIterator]: body },
+    text,
+    async json() {
+      return JSON.parse(await text()) as unknown;
+    },
+    async dump() {
+      try {
+        await raw.dump();
+      } catch {
+        // The body is being discarded: a failure while discarding changes nothing for anyone.
+      }
+    },
+    abort() {
+      raw.destroy();
+    },
+  };
+}
+
+function firstValues(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name.toLowerCase()] = first;
+  }
+  return out;
+}
+
+/** An aborted signal's reason: the router's Timeout GatewayError, or whatever the client sent. */
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/**
+ * Any failure of the socket as the gateway's taxonomy. An aborted signal wins over whatever
+ * error undici reported for it, so a deadline stays a Timeout and a departed client stays an
+ * abort. Everything else the network does (refused, reset, DNS, connect timeout, a body cut
+ * short) means the upstream could not be reached: APIConnectionError, retryable.
+ */
+function toTransportError(error: unknown, signal: AbortSignal, call: HttpCall): Error {
+  if (signal.aborted) {
+    // Thrown as-is by the caller, even when a client aborted with a non-Error reason.
+    return abortReason(signal) as Error;
+  }
+  if (error instanceof GatewayError) return error;
+  const detail = redact(describe(error), call.headers);
+  const code = errorCode(error);
+  if (code !== undefined && GATEWAY_BUG_CODES.has(code)) {
+    return new GatewayError('GatewayInternalError', `Invalid upstream request: ${detail}`);
+  }
+  return new GatewayError('APIConnectionError', `Connection error: ${detail}`, {
+    cause: error,
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** `CODE: message`; Node's happy-eyeballs AggregateError has a code but an empty message. */
+function describe(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === undefined) return message || 'unknown error';
+  if (message === '' || message.includes(code)) return message || code;
+  return `${code}: ${message}`;
+}
+
+/** Removes credential header values from `text`, in case an error message ever echoes one. */
+function redact(text: string, headers: Readonly<Record<string, string>>): string {
+  let out = text;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!(SECRET_HEADERS as readonly string[]).includes(name.toLowerCase())) continue;
+    const token = value.replace(/^Bearer\s+/i, '');
+    for (const secret of [value, token]) {
+      if (secret.length >= 4) out = out.split(secret).join('<redacted>');
+    }
+  }
+  return out;
+}

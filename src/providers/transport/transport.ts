@@ -1,0 +1,42 @@
+import type { HttpCall } from '../provider.ts';
+
+/**
+ * An upstream answer whose status and headers have arrived. The body is read exactly once,
+ * through one of `body`, `text`, `json`, `dump` or `abort`.
+ */
+export interface HttpResponse {
+  readonly status: number;
+  /** Response headers, lower-case names, first value of repeated headers. */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The raw body. Socket failures surface as `GatewayError('APIConnectionError')`, an abort as
+   * the signal's reason. Leaving the loop early closes the connection.
+   */
+  readonly body: AsyncIterable<Uint8Array>;
+  /** The body as UTF-8 text, cut after `limitBytes` bytes (default: unlimited). */
+  text(limitBytes?: number): Promise<string>;
+  /** The body parsed as JSON; rejects with a `SyntaxError` when it is not JSON. */
+  json(): Promise<unknown>;
+  /**
+   * Discards the rest of the body so a small remainder lets the connection go back to the
+   * pool; a large or stalled one closes it. Never rejects.
+   */
+  dump(): Promise<void>;
+  /** Closes the connection at once, dropping whatever is left (a consumer that stopped early). */
+  abort(): void;
+}
+
+/**
+ * The only way providers reach the network. One implementation opens sockets
+ * (createHttpTransport); tests and in-process upstreams may supply their own.
+ */
+export interface Transport {
+  /**
+   * Sends `call` and resolves when the status and headers arrived. Rejects with
+   * `GatewayError('APIConnectionError')` when the upstream cannot be reached, and with
+   * `signal.reason` when the signal aborts (a router Timeout stays that Timeout).
+   */
+  request(call: HttpCall, signal: AbortSignal): Promise<HttpResponse>;
+  /** Closes every pooled connection; in-flight requests finish first. */
+  close(): Promise<void>;
+}

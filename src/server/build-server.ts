@@ -1,0 +1,108 @@
+/**
+ * The HTTP face of the gateway: the only file that creates the fastify instance. It parses,
+ * authenticates, calls the RouterEngine and writes the answer; it holds no reliability logic.
+ */
+import {
+  fastify,
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyLoggerOptions,
+  type FastifyServerOptions,
+} from 'fastify';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { GeneralSettings } from '../config/plan.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { RouterEngine } from '../router/types.ts';
+import { createAuthGuard } from './auth.ts';
+import { createErrorHandler } from './error-response.ts';
+import { createLifecycle } from './lifecycle.ts';
+import { createModelCatalog } from './model-catalog.ts';
+import { registerChatRoutes } from './routes/chat.ts';
+import { registerCompletionRoutes } from './routes/completions.ts';
+import { registerEmbeddingRoutes } from './routes/embeddings.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerModelRoutes } from './routes/models.ts';
+import type { ServerContext } from './server-context.ts';
+
+export interface BuildServerOptions {
+  readonly engine: RouterEngine;
+  readonly general: GeneralSettings;
+  /**
+   * A pino-compatible logger instance, fastify's logger options, or `false`. Default: `false`
+   * (silent). Per-request lines are off either way; router events carry the request log.
+   */
+  readonly logger?: FastifyBaseLogger | FastifyLoggerOptions | boolean;
+  /** Default: the system clock. Drives the duration headers and the drain timeout. */
+  readonly clock?: Clock;
+  /** Reported by `/health/readiness`. Default: the package version. */
+  readonly version?: string;
+}
+
+export interface GatewayServer {
+  /** Not yet listening: call `app.listen()`, or `app.inject()` in tests. */
+  readonly app: FastifyInstance;
+  /** Turns readiness to 200 (call once the gateway is listening and warmed up). */
+  readonly markReady: () => void;
+  /**
+   * Graceful shutdown: readiness 503 at once, no new connections, in-flight requests and streams
+   * finish within `general.drainTimeoutMs`, then the rest are cut. Resolves once closed. The
+   * engine is not closed: its owner does that.
+   */
+  readonly drain: () => Promise<void>;
+}
+
+export function buildServer(options: BuildServerOptions): GatewayServer {
+  const { engine, general } = options;
+  const clock = options.clock ?? systemClock;
+  const app: FastifyInstance = fastify({
+    ...loggerOptions(options.logger),
+    bodyLimit: general.maxRequestBodyBytes,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    requestIdHeader: false,
+    // Connections idle at close are closed at once; busy ones finish (see lifecycle.ts).
+    forceCloseConnections: 'idle',
+    // fastify's own 503 body is not OpenAI-shaped and would hide readiness' answer. Requests
+    // arriving on a kept-alive connection during a drain are served with `connection: close`.
+    return503OnClosing: false,
+  });
+
+  const lifecycle = createLifecycle(app, clock, general.drainTimeoutMs);
+  const context: ServerContext = {
+    engine,
+    clock,
+    models: createModelCatalog(engine.modelGroups()),
+    lifecycle,
+    guard: createAuthGuard(general.masterKey),
+    version: options.version ?? packageJson.version,
+    startedAtSeconds: Math.floor(clock.now() / 1000),
+  };
+
+  app.setErrorHandler(createErrorHandler(clock, general.maxRequestBodyBytes));
+  app.setNotFoundHandler((request) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    throw new GatewayError('NotFoundError', `No route for ${request.method} ${path}`);
+  });
+  registerChatRoutes(app, context);
+  registerCompletionRoutes(app, context);
+  registerEmbeddingRoutes(app, context);
+  registerModelRoutes(app, context);
+  registerHealthRoutes(app, context);
+
+  return { app, markReady: () => lifecycle.markReady(), drain: () => lifecycle.drain() };
+}
+
+function loggerOptions(
+  logger: BuildServerOptions['logger'],
+): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (logger === undefined || typeof logger === 'boolean') return { logger: logger ?? false };
+  return isLoggerInstance(logger) ? { loggerInstance: logger } : { logger };
+}
+
+function isLoggerInstance(
+  logger: FastifyBaseLogger | FastifyLoggerOptions,
+): logger is FastifyBaseLogger {
+  return typeof (logger as { child?: unknown }).child === 'function';
+}

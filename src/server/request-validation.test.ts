@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { createFakeClock } from '../testing/fake-clock.ts';
+import type { OpenAiErrorBody } from './error-response.ts';
+import { buildServer, type GatewayServer } from './build-server.ts';
+import { createStubEngine, GENERAL, START_MS, type StubEngine } from './stub-engine.test-helper.ts';
+
+let server: GatewayServer | undefined;
+let engine: StubEngine;
+afterEach(async () => {
+  await server?.app.close();
+  server = undefined;
+});
+
+function start(): GatewayServer {
+  engine = createStubEngine();
+  server = buildServer({ engine, general: GENERAL, clock: createFakeClock(START_MS) });
+  return server;
+}
+
+interface Rejection {
+  readonly status: number;
+  readonly param: string | null;
+  readonly message: RegExp;
+}
+
+async function post(url: string, payload: string, contentType = 'application/json') {
+  const { app } = start();
+  return app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType } });
+}
+
+async function assertRejected(url: string, payload: unknown, expected: Rejection): Promise<void> {
+  const response = await post(url, typeof payload === 'string' ? payload : JSON.stringify(payload));
+  assert.equal(response.statusCode, expected.status, response.body);
+  const { error } = response.json<OpenAiErrorBody>();
+  assert.equal(error.type, 'invalid_request_error');
+  assert.equal(error.code, String(expected.status));
+  assert.equal(error.param, expected.param);
+  assert.match(error.message, expected.message);
+  assert.equal(engine.calls.length, 0, 'the engine must not be called');
+}
+
+void describe('request validation', () => {
+  void test('malformed JSON is a 400', async () => {
+    await assertRejected('/v1/chat/completions', '{"model": "gpt-4o",', {
+      status: 400,
+      param: null,
+      message: /not valid JSON/,
+    });
+  });
+
+  void test('an empty JSON body is a 400', async () => {
+    await assertRejected('/v1/chat/completions', '', {
+      status: 400,
+      param: null,
+      message: /empty/,
+    });
+  });
+
+  void test('a body that is not an object is a 400', async () => {
+    await assertRejected('/v1/chat/completions', [1, 2], {
+      status: 400,
+      param: null,
+      message: /must be a JSON object/,
+    });
+  });
+
+  void test('a missing model is a 400 naming model', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      { messages: [{ role: 'user', content: 'x' }] },
+      {
+        status: 400,
+        param: 'model',
+        message: /Missing required parameter: 'model'/,
+      },
+    );
+  });
+
+  void test('a model that is not a string is a 400 naming model', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      { model: 4, messages: [] },
+      {
+        status: 400,
+        param: 'model',
+        message: /Invalid type for 'model': expected a string, but got a number/,
+      },
+    );
+  });
+
+  void test('chat without messages is a 400 naming messages', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      { model: 'gpt-4o' },
+      {
+        status: 400,
+        param: 'messages',
+        message: /Missing required parameter: 'messages'/,
+      },
+    );
+  });
+
+  void test('chat with messages that are not an array is a 400 naming messages', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      { model: 'gpt-4o', messages: 'hi' },
+      {
+        status: 400,
+        param: 'messages',
+        message: /expected an array, but got a string/,
+      },
+    );
+  });
+
+  void test('chat with an empty messages array is a 400 naming messages', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      { model: 'gpt-4o', messages: [] },
+      {
+        status: 400,
+        param: 'messages',
+        message: /at least one/,
+      },
+    );
+  });
+
+  void test('a completion without prompt is a 400 naming prompt', async () => {
+    await assertRejected(
+      '/v1/completions',
+      { model: 'davinci' },
+      {
+        status: 400,
+        param: 'prompt',
+        message: /'prompt'/,
+      },
+    );
+  });
+
+  void test('an embedding without input is a 400 naming input', async () => {
+    await assertRejected(
+      '/v1/embeddings',
+      { model: 'text-embedding-3-small' },
+      {
+        status: 400,
+        param: 'input',
+        message: /'input'/,
+      },
+    );
+  });
+
+  void test('a non-boolean stream is a 400 naming stream', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }], stream: 'yes' },
+      { status: 400, param: 'stream', message: /expected a boolean/ },
+    );
+  });
+
+  void test('an unknown model is LiteLLM’s 400 listing the groups', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      { model: 'foo', messages: [{ role: 'user', content: 'x' }] },
+      {
+        status: 400,
+        param: 'model',
+        message:
+          /^Invalid model name passed in model=foo\. Call \/v1\/models to view available models for your key\. Available: gpt-4o, text-embedding-3-small, davinci$/,
+      },
+    );
+  });
+
+  void test('a body over the limit is a 413', async () => {
+    const big = 'x'.repeat(GENERAL.maxRequestBodyBytes);
+    await assertRejected(
+      '/v1/chat/completions',
+      { model: 'gpt-4o', messages: [{ role: 'user', content: big }] },
+      {
+        status: 413,
+        param: null,
+        message: new RegExp(`limit of ${GENERAL.maxRequestBodyBytes} bytes`),
+      },
+    );
+  });
+
+  void test('a body that is not JSON is a 415', async () => {
+    const response = await post(
+      '/v1/chat/completions',
+      'model=gpt-4o',
+      'application/x-www-form-urlencoded',
+    );
+    assert.equal(response.statusCode, 415);
+    assert.equal(response.json().error.code, '415');
+    assert.equal(response.json().error.type, 'invalid_request_error');
+    assert.equal(engine.calls.length, 0);
+  });
+
+  void test('a JSON body with a prototype-poisoning key is refused, not parsed', async () => {
+    await assertRejected(
+      '/v1/chat/completions',
+      '{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"__proto__":{"admin":true}}',
+      { status: 400, param: null, message: /not valid JSON/ },
+    );
+  });
+
+  void test('an unknown route is an OpenAI-shaped 404', async () => {
+    const { app } = start();
+    const response = await app.inject({ method: 'POST', url: '/v1/unknown?key=secret' });
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().error.type, 'not_found_error');
+    assert.doesNotMatch(response.body, /secret/);
+  });
+});

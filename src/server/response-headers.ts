@@ -1,0 +1,64 @@
+import type { ResponseMeta } from '../core/response-meta.ts';
+import type { UpstreamHeaders } from '../providers/provider.ts';
+
+/** Response headers as written to the wire; numbers are sent in decimal. */
+export type HeaderBag = Record<string, string | number>;
+
+/** LiteLLM's prefix for every upstream header it passes on. */
+const PROVIDER_PREFIX = 'llm_provider-';
+/** OpenAI's rate-limit headers, also passed on under their own name (as LiteLLM does). */
+const RATE_LIMIT_PREFIX = 'x-ratelimit-';
+/** Anything outside visible ASCII and tab would make Node reject the whole response. */
+const UNSAFE_HEADER_CHAR = /[^\t\x20-\x7e]/;
+
+/**
+ * Adds the `x-litellm-*` headers that describe how the request was served, on success, on
+ * error and on streams. `now` is epoch ms; durations are measured from `meta.startedAt`.
+ * `x-litellm-max-retries` appears only when a retry happened, as in LiteLLM.
+ */
+export function addMetaHeaders(target: HeaderBag, meta: ResponseMeta, now: number): void {
+  const durationMs = Math.max(0, now - meta.startedAt);
+  target['x-litellm-call-id'] = meta.callId;
+  if (meta.deploymentId !== undefined) target['x-litellm-model-id'] = headerSafe(meta.deploymentId);
+  if (meta.apiBase !== undefined) target['x-litellm-model-api-base'] = headerSafe(meta.apiBase);
+  target['x-litellm-model-group'] = headerSafe(meta.group);
+  target['x-litellm-attempted-retries'] = meta.attemptedRetries;
+  target['x-litellm-attempted-fallbacks'] = meta.attemptedFallbacks;
+  if (meta.attemptedRetries > 0) target['x-litellm-max-retries'] = meta.maxRetries;
+  target['x-litellm-response-duration-ms'] = durationMs;
+  target['x-litellm-overhead-duration-ms'] = Math.max(0, durationMs - meta.upstreamMs);
+}
+
+/**
+ * Passes upstream headers on the way LiteLLM does: every one as `llm_provider-<name>`, and the
+ * OpenAI `x-ratelimit-*` ones under their own name too, so clients that pace themselves on
+ * them keep working. The provider already chose which headers are worth passing.
+ */
+export function addUpstreamHeaders(target: HeaderBag, upstream: UpstreamHeaders): void {
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined) continue;
+    target[PROVIDER_PREFIX + name] = value;
+    if (name.startsWith(RATE_LIMIT_PREFIX)) target[name] = value;
+  }
+}
+
+/** The headers of a successful JSON answer. */
+export function successHeaders(
+  meta: ResponseMeta,
+  upstream: UpstreamHeaders,
+  now: number,
+): HeaderBag {
+  const headers: HeaderBag = {};
+  addMetaHeaders(headers, meta, now);
+  addUpstreamHeaders(headers, upstream);
+  return headers;
+}
+
+/**
+ * Group names and ids come from config and may hold any character; percent-encoding the rare
+ * unsafe one keeps a header from failing the response.
+ */
+function headerSafe(value: string): string {
+  return UNSAFE_HEADER_CHAR.test(value) ? encodeURIComponent(value) : value;
+}

@@ -1,0 +1,49 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Operation } from '../../core/openai-types.ts';
+import { clientAbortSignal } from '../client-abort.ts';
+import { isJsonObject, validateRequestBody } from '../request-validation.ts';
+import { successHeaders } from '../response-headers.ts';
+import type { ServerContext } from '../server-context.ts';
+import { writeSseResponse } from '../sse-response.ts';
+
+export interface InferenceRoute {
+  Body: unknown;
+  Params: { model?: string };
+}
+
+/** `{model}` in Azure-style paths (`/openai/deployments/{model}/...`) names the group. */
+export type ModelSource = 'body' | 'path';
+
+/**
+ * The handler shared by chat, completion and embedding routes: validate, call the engine, write
+ * the answer. Streams (chat and completion with `stream: true`) go out as SSE. Errors are thrown
+ * to the one error handler. Built once per route family; per request only the abort listener is
+ * a new closure.
+ */
+export function createInferenceHandler(
+  operation: Operation,
+  context: ServerContext,
+  modelSource: ModelSource = 'body',
+): (request: FastifyRequest<InferenceRoute>, reply: FastifyReply) => Promise<FastifyReply> {
+  const { engine, clock, models } = context;
+  const streams = operation !== 'embedding';
+
+  return async function handleInference(request, reply) {
+    const raw = request.body;
+    if (modelSource === 'path' && isJsonObject(raw) && request.params.model !== undefined) {
+      raw.model = request.params.model;
+    }
+    const body = validateRequestBody(operation, raw, models);
+    const options = { signal: clientAbortSignal(reply.raw), headers: request.headers };
+
+    if (streams && body.stream === true) {
+      const stream = await engine.routeStream(operation, body, options);
+      await writeSseResponse(reply, stream, { now: clock.now(), log: request.log });
+      return reply;
+    }
+    const result = await engine.route(operation, body, options);
+    return reply
+      .headers(successHeaders(result.meta, result.upstreamHeaders, clock.now()))
+      .send(result.body);
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The composition root of `switchyard serve`: transport → providers → Router → HTTP server,
+ * listening. Kept apart from build-server.ts so the server stays testable with a stub engine.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { RouterPlan } from '../config/plan.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { Router } from '../router/router.ts';
+import { buildServer, type GatewayServer } from './build-server.ts';
+
+export interface StartGatewayOptions {
+  readonly plan: RouterPlan;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host: string;
+  readonly logger?: FastifyBaseLogger;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+export interface Gateway {
+  /** Where it listens, e.g. `http://127.0.0.1:4000`. */
+  readonly url: string;
+  readonly router: Router;
+  readonly server: GatewayServer;
+  /**
+   * Graceful stop: the server drains (readiness 503, in-flight work finishes within
+   * `drain_timeout`), then the router closes its upstream connection pools.
+   */
+  drain(): Promise<void>;
+}
+
+/** Builds the engine and the server, listens, and marks the server ready. */
+export async function startGateway(options: StartGatewayOptions): Promise<Gateway> {
+  const { plan, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const router = new Router(plan, { clock });
+  for (const warning of router.warnings) logger?.warn(warning);
+
+  const server = buildServer({
+    engine: router,
+    general: plan.general,
+    clock,
+    logger: logger ?? false,
+  });
+  let url: string;
+  try {
+    url = await server.app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await router.close();
+    throw error;
+  }
+  server.markReady();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    router,
+    server,
+    drain() {
+      stopped ??= server.drain().finally(() => router.close());
+      return stopped;
+    },
+  };
+}

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { compileConfig } from '../config/compile.ts';
+import { loadConfigObject } from '../config/load.ts';
 import type { RouterPlan, RouterSettings } from '../config/plan.ts';
+import { createProviderRegistry } from '../providers/registry.ts';
 import { delay, systemClock, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { safeUrl } from '../core/redact.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
+import { noDeploymentsError, unknownModelError } from '../errors/common-errors.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { Provider } from '../providers/provider.ts';
 import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
@@ -35,8 +39,11 @@ export interface ProviderLookup {
 }
 
 export interface RouterOptions {
-  /** Provider implementations by name (`openai`, `azure`, `mock`, …). */
-  readonly providers: ProviderLookup;
+  /**
+   * Provider implementations by name (`openai`, `azure`, `mock`, …). Default: the built-in
+   * providers over a keep-alive HTTP transport that the router owns and closes.
+   */
+  readonly providers?: ProviderLookup;
   /** Default: the system clock. Tests pass a fake one. */
   readonly clock?: Clock;
   /** Uniform random in [0, 1). Default: Math.random. */
@@ -62,18 +69,25 @@ export class Router implements RouterEngine {
   private readonly random: () => number;
   private readonly providers: ProviderLookup;
 
-  constructor(plan: RouterPlan, options: RouterOptions) {
+  /**
+   * @param config a compiled plan (from loadPlan/compileConfig), or a LiteLLM config as an
+   *   object (`{ model_list, router_settings, … }`), validated here exactly like a YAML file.
+   * @throws ConfigError naming every problem in an object config.
+   */
+  constructor(config: RouterPlan | Readonly<Record<string, unknown>>, options: RouterOptions = {}) {
+    const plan = isRouterPlan(config) ? config : compileConfig(loadConfigObject(config));
     this.plan = plan;
     this.settings = plan.settings;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.providers = options.providers;
-    this.mockProvider = options.providers.get('mock');
+    this.providers =
+      options.providers ?? createProviderRegistry({ clock: this.clock, random: this.random });
+    this.mockProvider = this.providers.get('mock');
     const choice = createStrategy(plan.settings.routingStrategy);
     this.strategy = choice.strategy;
     this.warnings = choice.warning ? [choice.warning] : [];
     this.groups = new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)]));
-    this.providerByDeployment = bindProviders(plan, options.providers);
+    this.providerByDeployment = bindProviders(plan, this.providers);
     this.shownApiBase = new Map(
       [...plan.deployments.values()].map((deployment) => [
         deployment.id,
@@ -237,6 +251,12 @@ export class Router implements RouterEngine {
   }
 }
 
+function isRouterPlan(config: unknown): config is RouterPlan {
+  return (
+    typeof config === 'object' && config !== null && (config as RouterPlan).groups instanceof Map
+  );
+}
+
 /** Resolves each deployment's provider once, so the request path does a single Map lookup. */
 function bindProviders(plan: RouterPlan, providers: ProviderLookup): Map<string, Provider> {
   const bound = new Map<string, Provider>();
@@ -250,19 +270,4 @@ function bindProviders(plan: RouterPlan, providers: ProviderLookup): Map<string,
     bound.set(deployment.id, provider);
   }
   return bound;
-}
-
-export function unknownModelError(model: string, groups: readonly string[]): GatewayError {
-  return new GatewayError(
-    'BadRequestError',
-    `Invalid model name passed in model=${model}. Call /v1/models to view available models for your key. Available: ${groups.join(', ')}`,
-    { param: 'model' },
-  );
-}
-
-function noDeploymentsError(group: string): GatewayError {
-  return new GatewayError(
-    'NoDeploymentsAvailableError',
-    `No deployments available for selected model=${group}`,
-  );
 }

@@ -1,0 +1,99 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, describePlan, loadPlan } from './config/index.ts';
+import { createLogger } from './observability/logger.ts';
+import { startGateway } from './server/start-gateway.ts';
+import { runMockUpstreamCommand } from './testing/mock-command.ts';
+
+/** Exit code for a config the gateway refuses to start with. */
+const EXIT_CONFIG = 2;
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}"`);
+  }
+  return parsed;
+}
+
+function reportConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(`switchyard: invalid config\n${error.issues.map((line) => `  - ${line}`).join('\n')}`);
+    process.exit(EXIT_CONFIG);
+  }
+  throw error;
+}
+
+async function serve(options: { config: string; port: number; host: string }): Promise<void> {
+  const logger = createLogger({ level: process.env.LOG_LEVEL });
+  let loaded;
+  try {
+    loaded = loadPlan(options.config, { env: process.env });
+  } catch (error) {
+    reportConfigError(error);
+  }
+  for (const warning of loaded.warnings) logger.warn(warning);
+  const gateway = await startGateway({ plan: loaded.plan, port: options.port, host: options.host, logger });
+  logger.info({ url: gateway.url, config: options.config, groups: gateway.router.modelGroups() }, 'switchyard listening');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining: readiness is 503, finishing in-flight requests');
+    gateway.drain().then(
+      () => {
+        logger.info('drained; exiting');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'drain failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function check(options: { config: string }): void {
+  try {
+    const { plan, warnings } = loadPlan(options.config, { env: process.env });
+    for (const warning of warnings) console.warn(`warning: ${warning}`);
+    console.log(describePlan(plan));
+    console.log('config OK');
+  } catch (error) {
+    reportConfigError(error);
+  }
+}
+
+const program = new Command()
+  .name('switchyard')
+  .description('A reliability gateway for LLM APIs (OpenAI-compatible, LiteLLM config).')
+  .enablePositionalOptions();
+
+program
+  .command('serve', { isDefault: true })
+  .description('run the gateway (the default command)')
+  .option('-c, --config <file>', 'LiteLLM-style config.yaml', process.env.SWITCHYARD_CONFIG ?? 'config.yaml')
+  .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 4000))
+  .option('--host <host>', 'address to bind', '0.0.0.0')
+  .action(serve);
+
+program
+  .command('check')
+  .description('validate a config and print its groups, deployments and fallback chains')
+  .requiredOption('-c, --config <file>', 'LiteLLM-style config.yaml')
+  .action(check);
+
+program
+  .command('mock')
+  .description('run a mock OpenAI-compatible upstream with a fault-injection control API')
+  .option('-p, --port <port>', 'port to listen on', port, 8080)
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--reply <text>', 'the answer it gives')
+  .option('--name <name>', 'its name, used in the default reply', 'mock')
+  .action(async (options: { port: number; host: string; reply?: string; name: string }) => {
+    await runMockUpstreamCommand(options, (line) => console.log(line));
+  });
+
+await program.parseAsync(process.argv);

@@ -2,22 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileConfig } from './compile.ts';
 import type { Env } from './env-refs.ts';
-import { ConfigError } from './errors.ts';
+import { configError } from './config-error.test-helper.ts';
 import { parseConfig } from './load.ts';
 import type { RouterPlan } from './plan.ts';
 
 function compile(yaml: string, env: Env = {}): RouterPlan {
   return compileConfig(parseConfig(yaml, { env }), { env });
-}
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
 }
 
 function only<T>(items: Iterable<T>): T {

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { resolveEnvRefs } from './env-refs.ts';
-import { ConfigError } from './errors.ts';
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
+import { configError } from './config-error.test-helper.ts';
 
 void describe('resolveEnvRefs', () => {
   void test('resolves references in nested mappings and lists', () => {

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError } from './errors.ts';
+import { configError } from './config-error.test-helper.ts';
 import { loadConfigFile, parseConfig } from './load.ts';
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
 
 const MINIMAL = `
 model_list:

@@ -14,7 +14,7 @@ import type { Provider } from '../providers/provider.ts';
 import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
 import { createStrategy } from '../routing/create-strategy.ts';
 import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
-import { openStreamAttempt, sendAttempt } from './attempt.ts';
+import { openStreamAttempt, sendAttempt, type AttemptInput } from './attempt.ts';
 import { prepareGroup, selectDeployment, type SelectableGroup } from './candidates.ts';
 import { probeDeployment } from './health-probe.ts';
 import {
@@ -108,12 +108,7 @@ export class Router implements RouterEngine {
     const meta = this.newMeta(body.model);
     const response = await this.runWithRetries(body, meta, options, (deployment, provider) =>
       sendAttempt({
-        provider,
-        deployment,
-        operation,
-        body,
-        clientSignal: options.signal,
-        clock: this.clock,
+        ...this.attemptBase(operation, body, options, deployment, provider),
         timeoutMs: attemptTimeoutMs(body, deployment, this.settings),
       }),
     );
@@ -128,12 +123,7 @@ export class Router implements RouterEngine {
     const meta = this.newMeta(body.model);
     const session = await this.runWithRetries(body, meta, options, (deployment, provider) =>
       openStreamAttempt({
-        provider,
-        deployment,
-        operation,
-        body,
-        clientSignal: options.signal,
-        clock: this.clock,
+        ...this.attemptBase(operation, body, options, deployment, provider),
         timeoutMs: firstChunkTimeoutMs(body, deployment, this.settings),
         idleTimeoutMs: this.settings.streamIdleTimeoutMs,
       }),
@@ -221,6 +211,24 @@ export class Router implements RouterEngine {
         meta.attemptedRetries += 1;
       }
     }
+  }
+
+  /** What every attempt shares, whatever its kind. */
+  private attemptBase(
+    operation: Operation,
+    body: GatewayRequestBody,
+    options: RouteOptions,
+    deployment: Deployment,
+    provider: Provider,
+  ): Omit<AttemptInput, 'timeoutMs'> {
+    return {
+      provider,
+      deployment,
+      operation,
+      body,
+      clientSignal: options.signal,
+      clock: this.clock,
+    };
   }
 
   private providerFor(deployment: Deployment, body: GatewayRequestBody | undefined): Provider {

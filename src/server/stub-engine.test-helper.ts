@@ -2,7 +2,10 @@
  * A stub RouterEngine for the server's tests: records every call and answers with whatever the
  * test set. Not a test file itself; imported by the `*.test.ts` files next to it.
  */
+import { afterEach } from 'node:test';
 import type { GeneralSettings } from '../config/plan.ts';
+import { createFakeClock } from '../testing/fake-clock.ts';
+import { buildServer, type GatewayServer } from './build-server.ts';
 import type { GatewayRequestBody, Operation, StreamChunk } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import type {
@@ -187,4 +190,20 @@ export function sseData(payload: string): string[] {
     .split('\n\n')
     .filter((event) => event !== '')
     .map((event) => event.replace(/^data: /, ''));
+}
+
+/**
+ * Registers an afterEach that closes the server the test started; returns the starter. Each
+ * test file calls it once at top level.
+ */
+export function useTestServer(): (engine: StubEngine) => GatewayServer {
+  let server: GatewayServer | undefined;
+  afterEach(async () => {
+    await server?.app.close();
+    server = undefined;
+  });
+  return (engine) => {
+    server = buildServer({ engine, general: GENERAL, clock: createFakeClock(START_MS) });
+    return server;
+  };
 }

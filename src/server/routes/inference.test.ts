@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { createFakeClock } from '../../testing/fake-clock.ts';
-import { buildServer, type GatewayServer } from '../build-server.ts';
 import {
   CHAT_COMPLETION,
   createStubEngine,
-  GENERAL,
   meta,
   result,
-  START_MS,
-  type StubEngine,
+  useTestServer,
 } from '../stub-engine.test-helper.ts';
 
-let server: GatewayServer | undefined;
-afterEach(async () => {
-  await server?.app.close();
-  server = undefined;
-});
-
-function start(engine: StubEngine): GatewayServer {
-  server = buildServer({ engine, general: GENERAL, clock: createFakeClock(START_MS) });
-  return server;
-}
+const start = useTestServer();
 
 const CHAT_BODY = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
 

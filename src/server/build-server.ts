@@ -80,6 +80,10 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
     startedAtSeconds: Math.floor(clock.now() / 1000),
   };
 
+  // Every body is read as JSON, whatever its content-type: LiteLLM's proxy does the same, so a
+  // `curl -d '{…}'` without a content-type header (sent as form-urlencoded) keeps working.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.setErrorHandler(createErrorHandler(clock, general.maxRequestBodyBytes));
   app.setNotFoundHandler((request) => {
     const path = request.url.split('?', 1)[0] ?? '';

@@ -45,10 +45,6 @@ const FASTIFY_ERRORS: Readonly<Record<string, { status: number; message: string 
     status: 400,
     message: 'The request body is empty; expected a JSON object.',
   },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
-    message: 'Unsupported content-type; send the body as application/json.',
-  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     message: 'The request body size does not match its content-length.',

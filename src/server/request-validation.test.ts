@@ -183,15 +183,28 @@ void describe('request validation', () => {
     );
   });
 
-  void test('a body that is not JSON is a 415', async () => {
+  void test('a JSON body is accepted whatever its content-type, as LiteLLM does', async () => {
+    const payload = JSON.stringify({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const response = await post(
+      '/v1/chat/completions',
+      payload,
+      'application/x-www-form-urlencoded',
+    );
+    assert.equal(response.statusCode, 200);
+    assert.equal(engine.calls.length, 1);
+  });
+
+  void test('a form body that is not JSON is a 400 that reaches no engine', async () => {
     const response = await post(
       '/v1/chat/completions',
       'model=gpt-4o',
       'application/x-www-form-urlencoded',
     );
-    assert.equal(response.statusCode, 415);
-    assert.equal(response.json().error.code, '415');
-    assert.equal(response.json().error.type, 'invalid_request_error');
+    assert.equal(response.statusCode, 400);
+    assert.match(response.json<OpenAiErrorBody>().error.message, /not valid JSON/);
     assert.equal(engine.calls.length, 0);
   });
 

@@ -16,6 +16,8 @@ export interface StartGatewayOptions {
   readonly logger?: FastifyBaseLogger;
   /** Default: the system clock. */
   readonly clock?: Clock;
+  /** Uniform random in [0, 1) for load balancing and jitter. Default: Math.random. */
+  readonly random?: () => number;
 }
 
 export interface Gateway {
@@ -34,7 +36,7 @@ export interface Gateway {
 export async function startGateway(options: StartGatewayOptions): Promise<Gateway> {
   const { plan, logger } = options;
   const clock = options.clock ?? systemClock;
-  const router = new Router(plan, { clock });
+  const router = new Router(plan, { clock, random: options.random });
   for (const warning of router.warnings) logger?.warn(warning);
 
   const server = buildServer({

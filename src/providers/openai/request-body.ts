@@ -32,6 +32,9 @@ export const GATEWAY_ONLY_FIELDS: readonly string[] = Object.freeze([
   'api_version',
   'custom_llm_provider',
   'allowed_model_region',
+  // headers are the deployment's to set (`litellm_params.extra_headers`); a client's could
+  // replace its credentials, and upstreams reject the unknown body field anyway
+  'extra_headers',
   // proxy-side bookkeeping (LiteLLM strips `metadata` before calling the provider)
   'metadata',
   'caching',

@@ -1,0 +1,118 @@
+/** Server-sent event streams through the gateway: relayed chunks, commit point, failures. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
+import {
+  assertNumericHeader,
+  chat,
+  postJson,
+  readUntilError,
+  sseData,
+  streamChunks,
+  streamedText,
+  UUID,
+} from './helpers/http.ts';
+
+const start = useGateways();
+
+function startOneDeployment(): ReturnType<typeof start<'a'>> {
+  return start({
+    upstreams: ['a'],
+    config: ({ a }) => `
+model_list:
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${a.baseUrl}, api_key: k }
+    model_info: { id: dep-a }
+  - model_name: instruct
+    litellm_params: { model: openai/gpt-3.5-turbo-instruct, api_base: ${a.baseUrl}, api_key: k }
+router_settings:
+  num_retries: 0
+`,
+  });
+}
+
+void describe('streaming', E2E_SUITE, () => {
+  void test('relays the upstream chunks as SSE and ends with [DONE]', async () => {
+    const { url } = await startOneDeployment();
+    const response = await chat(url, 'chat-group', { stream: true });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'text/event-stream');
+    const events = sseData(await response.text());
+    assert.ok(events.length > 2, `expected several chunks, got ${events.length}`);
+    assert.equal(events.at(-1), '[DONE]');
+    assert.equal(streamedText(streamChunks(events)), 'Hello from a');
+  });
+
+  void test('sends the x-litellm headers on a stream', async () => {
+    const { url, upstreams } = await startOneDeployment();
+    const response = await chat(url, 'chat-group', { stream: true });
+    await response.text();
+    assert.match(response.headers.get('x-litellm-call-id') ?? '', UUID);
+    assert.equal(response.headers.get('x-litellm-model-id'), 'dep-a');
+    assert.equal(response.headers.get('x-litellm-model-api-base'), upstreams.a.baseUrl);
+    assert.equal(response.headers.get('x-litellm-model-group'), 'chat-group');
+    assert.equal(response.headers.get('x-litellm-attempted-retries'), '0');
+    assertNumericHeader(response, 'x-litellm-response-duration-ms');
+  });
+
+  void test('streams a text completion from /v1/completions', async () => {
+    const { url, upstreams } = await startOneDeployment();
+    const response = await postJson(`${url}/v1/completions`, {
+      model: 'instruct',
+      prompt: 'Hi',
+      stream: true,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'text/event-stream');
+    const events = sseData(await response.text());
+    assert.equal(events.at(-1), '[DONE]');
+    assert.equal(streamedText(streamChunks(events)), 'Hello from a');
+    assert.equal((upstreams.a.requests()[0]?.body as { stream: boolean }).stream, true);
+  });
+
+  void test('ends a stream cut by the upstream with an error event and no [DONE]', async () => {
+    const { url, upstreams } = await startOneDeployment();
+    upstreams.a.fail({ streamCutAfter: 2 });
+    const response = await chat(url, 'chat-group', { stream: true });
+    assert.equal(response.status, 200);
+    const { text, error } = await readUntilError(response);
+    assert.equal(error, undefined, 'the gateway ends the stream cleanly at the HTTP level');
+    const events = sseData(text);
+    assert.equal(events.length, 3, text);
+    assert.ok(!events.includes('[DONE]'));
+    const chunks = streamChunks(events);
+    assert.equal(chunks[0]?.error, undefined);
+    assert.equal(chunks[1]?.error, undefined);
+    assert.equal(typeof chunks[2]?.error?.message, 'string');
+    assert.equal(upstreams.a.hits().total, 1, 'bytes were sent: no retry');
+  });
+
+  void test('retries a stream that fails before its first chunk on the other deployment', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      // random() = 0 makes simple-shuffle pick the first deployment first.
+      random: () => 0,
+      config: ({ a, b }) => `
+model_list:
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${a.baseUrl}, api_key: k }
+    model_info: { id: dep-a }
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${b.baseUrl}, api_key: k }
+    model_info: { id: dep-b }
+`,
+    });
+    upstreams.a.fail({ status: 500, times: 1 });
+    const response = await chat(url, 'chat-group', { stream: true });
+    assert.equal(response.status, 200);
+    const events = sseData(await response.text());
+    assert.equal(events.at(-1), '[DONE]');
+    const chunks = streamChunks(events);
+    assert.ok(chunks.every((chunk) => chunk.error === undefined));
+    assert.equal(streamedText(chunks), 'Hello from b');
+    assert.equal(response.headers.get('x-litellm-model-id'), 'dep-b');
+    assert.equal(response.headers.get('x-litellm-attempted-retries'), '1');
+    assert.equal(upstreams.a.hits().total, 1);
+    assert.equal(upstreams.b.hits().total, 1);
+  });
+});

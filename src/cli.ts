@@ -17,7 +17,9 @@ function port(value: string): number {
 
 function reportConfigError(error: unknown): never {
   if (error instanceof ConfigError) {
-    console.error(`switchyard: invalid config\n${error.issues.map((line) => `  - ${line}`).join('\n')}`);
+    console.error(
+      `switchyard: invalid config\n${error.issues.map((line) => `  - ${line}`).join('\n')}`,
+    );
     process.exit(EXIT_CONFIG);
   }
   throw error;
@@ -32,8 +34,16 @@ async function serve(options: { config: string; port: number; host: string }): P
     reportConfigError(error);
   }
   for (const warning of loaded.warnings) logger.warn(warning);
-  const gateway = await startGateway({ plan: loaded.plan, port: options.port, host: options.host, logger });
-  logger.info({ url: gateway.url, config: options.config, groups: gateway.router.modelGroups() }, 'switchyard listening');
+  const gateway = await startGateway({
+    plan: loaded.plan,
+    port: options.port,
+    host: options.host,
+    logger,
+  });
+  logger.info(
+    { url: gateway.url, config: options.config, groups: gateway.router.modelGroups() },
+    'switchyard listening',
+  );
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -74,7 +84,11 @@ const program = new Command()
 program
   .command('serve', { isDefault: true })
   .description('run the gateway (the default command)')
-  .option('-c, --config <file>', 'LiteLLM-style config.yaml', process.env.SWITCHYARD_CONFIG ?? 'config.yaml')
+  .option(
+    '-c, --config <file>',
+    'LiteLLM-style config.yaml',
+    process.env.SWITCHYARD_CONFIG ?? 'config.yaml',
+  )
   .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 4000))
   .option('--host <host>', 'address to bind', '0.0.0.0')
   .action(serve);

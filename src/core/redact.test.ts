@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { safeUrl } from './redact.ts';
 
 test('safeUrl strips userinfo and query string', () => {
-  assert.equal(safeUrl('https://bob:s3cret@api.example.com/v1?key=abc'), 'https://api.example.com/v1');
+  assert.equal(
+    safeUrl('https://bob:s3cret@api.example.com/v1?key=abc'),
+    'https://api.example.com/v1',
+  );
 });
 
 test('safeUrl keeps a plain base intact', () => {

@@ -16,7 +16,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level: options.level ?? 'info',
     base: { service: 'switchyard' },
     redact: {
-      paths: ['api_key', '*.api_key', 'apiKey', '*.apiKey', 'master_key', '*.masterKey', 'authorization', '*.authorization'],
+      paths: [
+        'api_key',
+        '*.api_key',
+        'apiKey',
+        '*.apiKey',
+        'master_key',
+        '*.masterKey',
+        'authorization',
+        '*.authorization',
+      ],
       censor: '<redacted>',
     },
   });

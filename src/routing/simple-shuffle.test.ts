@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import type { Deployment } from '../core/deployment.ts';
 import { createSimpleShuffle } from './simple-shuffle.ts';
 
-function deployment(id: string, fields: Partial<Pick<Deployment, 'weight' | 'rpm' | 'tpm'>>): Deployment {
+function deployment(
+  id: string,
+  fields: Partial<Pick<Deployment, 'weight' | 'rpm' | 'tpm'>>,
+): Deployment {
   return { id, weight: undefined, rpm: undefined, tpm: undefined, ...fields } as Deployment;
 }
 
@@ -25,29 +28,50 @@ function shares(candidates: Deployment[], samples = 1000): Record<string, number
 }
 
 test('weight splits traffic in proportion', () => {
-  assert.deepEqual(shares([deployment('a', { weight: 1 }), deployment('b', { weight: 3 })]), { a: 250, b: 750 });
+  assert.deepEqual(shares([deployment('a', { weight: 1 }), deployment('b', { weight: 3 })]), {
+    a: 250,
+    b: 750,
+  });
 });
 
 test('rpm decides when no deployment sets weight', () => {
-  assert.deepEqual(shares([deployment('a', { rpm: 100 }), deployment('b', { rpm: 400 })]), { a: 200, b: 800 });
+  assert.deepEqual(shares([deployment('a', { rpm: 100 }), deployment('b', { rpm: 400 })]), {
+    a: 200,
+    b: 800,
+  });
 });
 
 test('tpm decides when neither weight nor rpm is set', () => {
-  assert.deepEqual(shares([deployment('a', { tpm: 1000 }), deployment('b', { tpm: 1000 })]), { a: 500, b: 500 });
+  assert.deepEqual(shares([deployment('a', { tpm: 1000 }), deployment('b', { tpm: 1000 })]), {
+    a: 500,
+    b: 500,
+  });
 });
 
 test('weight wins over rpm on the same deployments', () => {
-  const counts = shares([deployment('a', { weight: 1, rpm: 900 }), deployment('b', { weight: 1, rpm: 100 })]);
+  const counts = shares([
+    deployment('a', { weight: 1, rpm: 900 }),
+    deployment('b', { weight: 1, rpm: 100 }),
+  ]);
   assert.deepEqual(counts, { a: 500, b: 500 });
 });
 
 test('a deployment missing the field gets the mean of the others, not zero', () => {
-  const counts = shares([deployment('a', { weight: 2 }), deployment('b', { weight: 4 }), deployment('c', {})]);
+  const counts = shares([
+    deployment('a', { weight: 2 }),
+    deployment('b', { weight: 4 }),
+    deployment('c', {}),
+  ]);
   assert.deepEqual(counts, { a: 222, b: 445, c: 333 });
 });
 
 test('no weighting field at all spreads uniformly', () => {
-  const counts = shares([deployment('a', {}), deployment('b', {}), deployment('c', {}), deployment('d', {})]);
+  const counts = shares([
+    deployment('a', {}),
+    deployment('b', {}),
+    deployment('c', {}),
+    deployment('d', {}),
+  ]);
   assert.deepEqual(counts, { a: 250, b: 250, c: 250, d: 250 });
 });
 

@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { compileConfig } from '../config/compile.ts';
 import { loadConfigObject } from '../config/load.ts';
-import type { RouterPlan, RouterSettings } from '../config/plan.ts';
+import type { RouterPlan } from '../config/plan.ts';
 import { createProviderRegistry } from '../providers/registry.ts';
-import { delay, systemClock, type Clock } from '../core/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
-import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
+import type { GatewayRequestBody, Operation, ResponseBody } from '../core/openai-types.ts';
 import { safeUrl } from '../core/redact.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
-import { noDeploymentsError, unknownModelError } from '../errors/common-errors.ts';
+import { unknownModelError } from '../errors/common-errors.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { Provider } from '../providers/provider.ts';
-import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
 import { createStrategy } from '../routing/create-strategy.ts';
-import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
 import { openStreamAttempt, sendAttempt, type AttemptInput } from './attempt.ts';
-import { prepareGroup, selectDeployment, type SelectableGroup } from './candidates.ts';
+import { prepareGroup, type SelectableGroup } from './candidates.ts';
+import { hasContentPolicyFallback } from './fallback-plan.ts';
+import type { RouterCore } from './group-runner.ts';
 import { probeDeployment } from './health-probe.ts';
-import {
-  attemptTimeoutMs,
-  firstChunkTimeoutMs,
-  numRetriesFor,
-  wantsMock,
-} from './request-settings.ts';
+import { attemptTimeoutMs, firstChunkTimeoutMs, wantsMock } from './request-settings.ts';
+import { serveRequest, type RequestRun } from './serve-request.ts';
 import type {
   HealthReport,
   RouteOptions,
@@ -58,16 +54,13 @@ export class Router implements RouterEngine {
   readonly plan: RouterPlan;
   /** Start-up findings worth one log line each (e.g. a strategy not available). */
   readonly warnings: readonly string[];
-  private readonly settings: RouterSettings;
+  private readonly core: RouterCore;
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
-  private readonly providerByDeployment: ReadonlyMap<string, Provider>;
-  /** Each deployment's api_base without credentials, computed once for the response headers. */
-  private readonly shownApiBase: ReadonlyMap<string, string | undefined>;
-  private readonly mockProvider: Provider | undefined;
-  private readonly strategy: RoutingStrategy;
-  private readonly clock: Clock;
-  private readonly random: () => number;
+  /** Every deployment as a one-deployment target, for fallbacks that name a deployment id. */
+  private readonly singleDeployments: ReadonlyMap<string, SelectableGroup>;
   private readonly providers: ProviderLookup;
+  private readonly resolveTarget = (name: string): SelectableGroup | undefined =>
+    this.groups.get(name) ?? this.singleDeployments.get(name);
 
   /**
    * @param config a compiled plan (from loadPlan/compileConfig), or a LiteLLM config as an
@@ -77,23 +70,44 @@ export class Router implements RouterEngine {
   constructor(config: RouterPlan | Readonly<Record<string, unknown>>, options: RouterOptions = {}) {
     const plan = isRouterPlan(config) ? config : compileConfig(loadConfigObject(config));
     this.plan = plan;
-    this.settings = plan.settings;
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.providers =
-      options.providers ?? createProviderRegistry({ clock: this.clock, random: this.random });
-    this.mockProvider = this.providers.get('mock');
+    const clock = options.clock ?? systemClock;
+    const random = options.random ?? Math.random;
+    this.providers = options.providers ?? createProviderRegistry({ clock, random });
     const choice = createStrategy(plan.settings.routingStrategy);
-    this.strategy = choice.strategy;
     this.warnings = choice.warning ? [choice.warning] : [];
     this.groups = new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)]));
-    this.providerByDeployment = bindProviders(plan, this.providers);
-    this.shownApiBase = new Map(
+    this.singleDeployments = new Map(
+      [...plan.deployments.values()].map((deployment) => [
+        deployment.id,
+        prepareGroup({ name: deployment.group, deployments: [deployment] }),
+      ]),
+    );
+    const providerByDeployment = bindProviders(plan, this.providers);
+    const mockProvider = this.providers.get('mock');
+    const shownApiBase = new Map(
       [...plan.deployments.values()].map((deployment) => [
         deployment.id,
         safeUrl(deployment.apiBase),
       ]),
     );
+    this.core = {
+      settings: plan.settings,
+      clock,
+      random,
+      strategy: choice.strategy,
+      shownApiBase: (id) => shownApiBase.get(id),
+      providerFor(deployment, body) {
+        if (mockProvider && wantsMock(body, deployment)) return mockProvider;
+        const provider = providerByDeployment.get(deployment.id);
+        if (!provider) {
+          throw new GatewayError(
+            'GatewayInternalError',
+            `no provider for deployment ${deployment.id}`,
+          );
+        }
+        return provider;
+      },
+    };
   }
 
   modelGroups(): readonly string[] {
@@ -105,14 +119,21 @@ export class Router implements RouterEngine {
     body: GatewayRequestBody,
     options: RouteOptions = {},
   ): Promise<RouterResult> {
-    const meta = this.newMeta(body.model);
-    const response = await this.runWithRetries(body, meta, options, (deployment, provider) =>
-      sendAttempt({
-        ...this.attemptBase(operation, body, options, deployment, provider),
-        timeoutMs: attemptTimeoutMs(body, deployment, this.settings),
-      }),
-    );
-    return { body: response.body, upstreamHeaders: response.headers, meta };
+    const { settings } = this.core;
+    const response = await this.serve(body, options, async (attemptBody, deployment, provider) => {
+      const answer = await sendAttempt({
+        ...this.attemptBase(operation, attemptBody, options, deployment, provider),
+        timeoutMs: attemptTimeoutMs(attemptBody, deployment, settings),
+      });
+      if (hasContentPolicyFallback(deployment.group, settings))
+        throwIfContentFiltered(answer.body, deployment);
+      return answer;
+    });
+    return {
+      body: response.value.body,
+      upstreamHeaders: response.value.headers,
+      meta: response.meta,
+    };
   }
 
   async routeStream(
@@ -120,13 +141,16 @@ export class Router implements RouterEngine {
     body: GatewayRequestBody,
     options: RouteOptions = {},
   ): Promise<RouterStream> {
-    const meta = this.newMeta(body.model);
-    const session = await this.runWithRetries(body, meta, options, (deployment, provider) =>
-      openStreamAttempt({
-        ...this.attemptBase(operation, body, options, deployment, provider),
-        timeoutMs: firstChunkTimeoutMs(body, deployment, this.settings),
-        idleTimeoutMs: this.settings.streamIdleTimeoutMs,
-      }),
+    const { settings } = this.core;
+    const { value: session, meta } = await this.serve(
+      body,
+      options,
+      (attemptBody, deployment, provider) =>
+        openStreamAttempt({
+          ...this.attemptBase(operation, attemptBody, options, deployment, provider),
+          timeoutMs: firstChunkTimeoutMs(attemptBody, deployment, settings),
+          idleTimeoutMs: settings.streamIdleTimeoutMs,
+        }),
     );
     return {
       upstreamHeaders: session.upstreamHeaders,
@@ -144,8 +168,8 @@ export class Router implements RouterEngine {
     const deployments = [...this.plan.deployments.values()];
     const results = await Promise.all(
       deployments.map((deployment) =>
-        probeDeployment(deployment, this.providerFor(deployment, undefined), {
-          clock: this.clock,
+        probeDeployment(deployment, this.core.providerFor(deployment, PROBE_BODY), {
+          clock: this.core.clock,
           timeoutMs: this.plan.general.healthCheckTimeoutMs,
         }),
       ),
@@ -164,52 +188,29 @@ export class Router implements RouterEngine {
     await this.providers.close?.();
   }
 
-  /**
-   * The attempt loop for one group: select, try, and on failure retry while the error's
-   * budget allows, preferring deployments this request has not tried yet.
-   */
-  private async runWithRetries<T>(
+  /** Runs the request's plan (group, retries, fallbacks); attaches the meta to any error. */
+  private async serve<T>(
     body: GatewayRequestBody,
-    meta: ResponseMeta,
     options: RouteOptions,
-    attempt: (deployment: Deployment, provider: Provider) => Promise<T>,
-  ): Promise<T> {
-    const selectable = this.groups.get(body.model);
-    if (!selectable) throw this.withMeta(unknownModelError(body.model, this.modelGroups()), meta);
-    const numRetries = numRetriesFor(body, this.settings);
-    const retryPolicy =
-      this.settings.modelGroupRetryPolicy.get(body.model) ?? this.settings.retryPolicy;
-    meta.maxRetries = numRetries;
-    const tried = new Set<string>();
-    for (;;) {
-      const context: PickContext = { random: this.random, now: this.clock.now() };
-      const deployment = selectDeployment(selectable, tried, this.strategy, context);
-      if (!deployment) throw this.withMeta(noDeploymentsError(body.model), meta);
-      meta.deploymentId = deployment.id;
-      meta.apiBase = this.shownApiBase.get(deployment.id);
-      const started = this.clock.now();
-      try {
-        const value = await attempt(deployment, this.providerFor(deployment, body));
-        meta.upstreamMs += this.clock.now() - started;
-        return value;
-      } catch (thrown) {
-        meta.upstreamMs += this.clock.now() - started;
-        const error = toGatewayError(thrown);
-        if (options.signal?.aborted) throw this.withMeta(error, meta);
-        tried.add(deployment.id);
-        if (meta.attemptedRetries >= retryBudget(error, numRetries, retryPolicy)) {
-          throw this.withMeta(error, meta);
-        }
-        const wait = retryDelayMs({
-          retriesDone: meta.attemptedRetries,
-          error,
-          switchesDeployment: tried.size < selectable.group.deployments.length,
-          minDelayMs: this.settings.retryAfterMs,
-          random: this.random,
-        });
-        if (wait > 0) await delay(this.clock, wait, options.signal);
-        meta.attemptedRetries += 1;
-      }
+    attempt: RequestRun<T>['attempt'],
+  ): Promise<{ value: T; meta: ResponseMeta }> {
+    const meta = this.newMeta(body.model);
+    try {
+      const primary = this.groups.get(body.model);
+      if (!primary) throw unknownModelError(body.model, this.modelGroups());
+      const value = await serveRequest(this.core, {
+        body,
+        meta,
+        signal: options.signal,
+        primary,
+        resolve: this.resolveTarget,
+        attempt,
+      });
+      return { value, meta };
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      error.meta = meta;
+      throw error;
     }
   }
 
@@ -227,16 +228,8 @@ export class Router implements RouterEngine {
       operation,
       body,
       clientSignal: options.signal,
-      clock: this.clock,
+      clock: this.core.clock,
     };
-  }
-
-  private providerFor(deployment: Deployment, body: GatewayRequestBody | undefined): Provider {
-    if (body && this.mockProvider && wantsMock(body, deployment)) return this.mockProvider;
-    const provider = this.providerByDeployment.get(deployment.id);
-    if (!provider)
-      throw new GatewayError('GatewayInternalError', `no provider for deployment ${deployment.id}`);
-    return provider;
   }
 
   private newMeta(group: string): ResponseMeta {
@@ -247,15 +240,31 @@ export class Router implements RouterEngine {
       apiBase: undefined,
       attemptedRetries: 0,
       attemptedFallbacks: 0,
-      maxRetries: this.settings.numRetries,
-      startedAt: this.clock.now(),
+      maxRetries: this.core.settings.numRetries,
+      startedAt: this.core.clock.now(),
       upstreamMs: 0,
     };
   }
+}
 
-  private withMeta(error: GatewayError, meta: ResponseMeta): GatewayError {
-    error.meta = meta;
-    return error;
+/** Health probes never ask for the mock: a deployment's own `mock_response` still applies. */
+const PROBE_BODY: GatewayRequestBody = { model: '' };
+
+/**
+ * A 200 whose choice was cut by the provider's content filter, turned into a content-policy
+ * error so `content_policy_fallbacks` can answer instead (only when the group has them).
+ */
+function throwIfContentFiltered(body: ResponseBody, deployment: Deployment): void {
+  const choices = body.choices;
+  if (!Array.isArray(choices)) return;
+  for (const choice of choices as unknown[]) {
+    if ((choice as { finish_reason?: unknown } | null)?.finish_reason === 'content_filter') {
+      throw new GatewayError(
+        'ContentPolicyViolationError',
+        `litellm.ContentPolicyViolationError: the answer of deployment ${deployment.id} was stopped by its content filter`,
+        { deploymentId: deployment.id },
+      );
+    }
   }
 }
 

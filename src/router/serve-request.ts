@@ -1,0 +1,129 @@
+import type { Deployment } from '../core/deployment.ts';
+import type { GatewayRequestBody } from '../core/openai-types.ts';
+import type { ResponseMeta } from '../core/response-meta.ts';
+import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
+import type { ErrorKind } from '../errors/error-table.ts';
+import type { Provider } from '../providers/provider.ts';
+import type { SelectableGroup } from './candidates.ts';
+import { clientFallbacks, configuredFallbacks, type FallbackTarget } from './fallback-plan.ts';
+import { runGroup, type RouterCore } from './group-runner.ts';
+
+export interface RequestRun<T> {
+  readonly body: GatewayRequestBody;
+  readonly meta: ResponseMeta;
+  readonly signal: AbortSignal | undefined;
+  /** The group the client asked for (the caller has already answered an unknown name). */
+  readonly primary: SelectableGroup;
+  /** The group named `name`, or the single deployment whose id it is. */
+  readonly resolve: (name: string) => SelectableGroup | undefined;
+  /** One try of `body` on one deployment. */
+  readonly attempt: (
+    body: GatewayRequestBody,
+    deployment: Deployment,
+    provider: Provider,
+  ) => Promise<T>;
+}
+
+/**
+ * LiteLLM's testing hooks: a body flag makes the primary group fail with that error, without
+ * calling (or benching) any deployment, so operators can prove a fallback chain safely.
+ */
+const TESTING_HOOKS: readonly (readonly [string, ErrorKind])[] = [
+  ['mock_testing_fallbacks', 'InternalServerError'],
+  ['mock_testing_context_fallbacks', 'ContextWindowExceededError'],
+  ['mock_testing_content_policy_fallbacks', 'ContentPolicyViolationError'],
+  ['mock_testing_rate_limit_error', 'RateLimitError'],
+  ['mock_timeout', 'Timeout'],
+];
+
+/**
+ * Serves a request: the asked-for group with its retries, then, when it fails, each fallback
+ * group with its own retries, at most `max_fallbacks` of them and never one group twice. When
+ * everything fails the client gets the primary's error (its status), naming what was tried.
+ */
+export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Promise<T> {
+  const { body, meta, signal } = run;
+  const primary = run.resolve(body.model);
+  if (!primary)
+    throw new GatewayError('BadRequestError', `Invalid model name passed in model=${body.model}`, {
+      param: 'model',
+    });
+  const fallbacksOff = body.disable_fallbacks === true;
+  const fromClient = fallbacksOff
+    ? undefined
+    : clientFallbacks(body, (name) => run.resolve(name) !== undefined);
+
+  let primaryError: GatewayError;
+  try {
+    throwTestingHook(body, primary.group.name);
+    return await runGroup(core, { target: primary, body, meta, signal, attempt: bind(run, body) });
+  } catch (thrown) {
+    primaryError = toGatewayError(thrown);
+    if (fallbacksOff || signal?.aborted) throw primaryError;
+  }
+
+  const targets = fallbackTargets(fromClient, primary.group.name, primaryError, core);
+  const tried = new Set([primary.group.name]);
+  const failures: string[] = [];
+  for (const target of targets) {
+    if (meta.attemptedFallbacks >= core.settings.maxFallbacks) break;
+    const group = run.resolve(target.name);
+    if (!group || tried.has(target.name)) continue;
+    tried.add(target.name);
+    meta.attemptedFallbacks += 1;
+    meta.group = group.group.name;
+    const fallbackBody = target.overrides ? { ...body, ...target.overrides } : body;
+    try {
+      return await runGroup(core, {
+        target: group,
+        body: fallbackBody,
+        meta,
+        signal,
+        attempt: bind(run, fallbackBody),
+      });
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      failures.push(`${target.name} (${error.kind})`);
+      if (signal?.aborted) break;
+    }
+  }
+  meta.group = primary.group.name;
+  throw failures.length === 0 ? primaryError : withFallbacksTried(primaryError, failures);
+}
+
+function bind<T>(run: RequestRun<T>, body: GatewayRequestBody) {
+  return (deployment: Deployment, provider: Provider): Promise<T> =>
+    run.attempt(body, deployment, provider);
+}
+
+function fallbackTargets(
+  fromClient: readonly FallbackTarget[] | undefined,
+  group: string,
+  error: GatewayError,
+  core: RouterCore,
+): readonly FallbackTarget[] {
+  // A malformed request fails the same way everywhere: no fallback can help it.
+  if (error.policy.fallback === 'none') return [];
+  return fromClient ?? configuredFallbacks(group, error, core.settings);
+}
+
+function throwTestingHook(body: GatewayRequestBody, group: string): void {
+  for (const [flag, kind] of TESTING_HOOKS) {
+    if (body[flag] === true) {
+      throw new GatewayError(
+        kind,
+        `litellm.${kind}: This is a mock exception for model group ${group} (${flag}), to test fallbacks`,
+      );
+    }
+  }
+}
+
+function withFallbacksTried(error: GatewayError, failures: readonly string[]): GatewayError {
+  return new GatewayError(error.kind, `${error.message}. Fallbacks tried: ${failures.join(', ')}`, {
+    param: error.param ?? undefined,
+    retryAfterMs: error.retryAfterMs,
+    upstreamStatus: error.upstreamStatus,
+    deploymentId: error.deploymentId,
+    cause: error,
+  });
+}

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, describePlan, loadPlan } from './config/index.ts';
-import { createLogger } from './observability/logger.ts';
+import { createLogger, isLogLevel, LOG_LEVELS } from './observability/logger.ts';
+import { createStrategy } from './routing/create-strategy.ts';
 import { startGateway } from './server/start-gateway.ts';
 import { runMockUpstreamCommand } from './testing/mock-command.ts';
 
@@ -25,8 +26,29 @@ function reportConfigError(error: unknown): never {
   throw error;
 }
 
-async function serve(options: { config: string; port: number; host: string }): Promise<void> {
-  const logger = createLogger({ level: process.env.LOG_LEVEL });
+/** A bad environment value stops start-up with the variable's name, like a bad config key. */
+function fromEnv<T>(name: string, parse: (value: string) => T, fallback: T): T {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  try {
+    return parse(value);
+  } catch (error) {
+    console.error(
+      `switchyard: invalid ${name}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(EXIT_CONFIG);
+  }
+}
+
+function logLevel(value: string): string {
+  if (!isLogLevel(value))
+    throw new Error(`expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return value;
+}
+
+async function serve(options: { config: string; port?: number; host: string }): Promise<void> {
+  const listenPort = options.port ?? fromEnv('PORT', port, 4000);
+  const logger = createLogger({ level: fromEnv('LOG_LEVEL', logLevel, 'info') });
   let loaded;
   try {
     loaded = loadPlan(options.config, { env: process.env });
@@ -36,7 +58,7 @@ async function serve(options: { config: string; port: number; host: string }): P
   for (const warning of loaded.warnings) logger.warn(warning);
   const gateway = await startGateway({
     plan: loaded.plan,
-    port: options.port,
+    port: listenPort,
     host: options.host,
     logger,
   });
@@ -68,7 +90,10 @@ async function serve(options: { config: string; port: number; host: string }): P
 function check(options: { config: string }): void {
   try {
     const { plan, warnings } = loadPlan(options.config, { env: process.env });
-    for (const warning of warnings) console.warn(`warning: ${warning}`);
+    const { warning: strategyWarning } = createStrategy(plan.settings.routingStrategy);
+    for (const warning of strategyWarning ? [...warnings, strategyWarning] : warnings) {
+      console.warn(`warning: ${warning}`);
+    }
     console.log(describePlan(plan));
     console.log('config OK');
   } catch (error) {
@@ -89,7 +114,7 @@ program
     'LiteLLM-style config.yaml',
     process.env.SWITCHYARD_CONFIG ?? 'config.yaml',
   )
-  .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 4000))
+  .option('-p, --port <port>', 'port to listen on (default: $PORT, else 4000)', port)
   .option('--host <host>', 'address to bind', '0.0.0.0')
   .action(serve);
 

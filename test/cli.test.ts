@@ -153,4 +153,29 @@ not_a_litellm_section:
     assert.equal(warnings.length, 1, result.stderr);
     assert.match(warnings[0] ?? '', /not_a_litellm_section/);
   });
+
+  void test('warns that a routing strategy this version lacks is served by simple-shuffle', async () => {
+    const path = children.writeConfig(`
+model_list:
+  - model_name: g
+    litellm_params: { model: mock/gpt-4o }
+router_settings: { routing_strategy: least-busy }
+`);
+    const result = await children.runCli(['check', '--config', path]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^warning: routing_strategy "least-busy" .* simple-shuffle$/m);
+  });
+});
+
+void describe('switchyard serve: bad environment', CHILD_SUITE, () => {
+  for (const [name, value] of [
+    ['PORT', 'abc'],
+    ['LOG_LEVEL', 'loud'],
+  ] as const) {
+    void test(`exits 2 naming ${name} when it is invalid`, async () => {
+      const result = await children.runCli(['--config', EXAMPLE_CONFIG], { [name]: value });
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, new RegExp(`invalid ${name}: .*"${value}"`));
+    });
+  }
 });

@@ -68,7 +68,11 @@ export function compileDeployment(
     provider: ref.provider,
     upstreamModel: ref.upstreamModel,
     apiBase: apiBase?.replace(/\/+$/, ''),
-    apiKey: params.api_key ?? defaults.apiKey,
+    apiKey:
+      params.api_key ??
+      (keyFollowsBase(ref.provider, params.api_base, defaults.apiBase)
+        ? defaults.apiKey
+        : undefined),
     apiVersion: params.api_version ?? defaults.apiVersion,
     timeoutMs: toMs(params.timeout),
     streamTimeoutMs: toMs(params.stream_timeout),
@@ -126,4 +130,19 @@ export function deepFreeze<T>(value: T): T {
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
   return value;
+}
+
+/**
+ * Whether the environment's default key may go to this deployment. For `openai/`, only when the
+ * deployment talks to the default base: `OPENAI_API_KEY` must never be sent to a self-hosted or
+ * third-party OpenAI-compatible server just because its entry has no `api_key` (LiteLLM does
+ * send it; we do not). Azure and vLLM keys are scoped to their provider already.
+ */
+function keyFollowsBase(
+  provider: string,
+  configuredBase: string | undefined,
+  defaultBase: string | undefined,
+): boolean {
+  if (provider !== 'openai' || configuredBase === undefined) return true;
+  return configuredBase.replace(/\/+$/, '') === defaultBase?.replace(/\/+$/, '');
 }

@@ -112,6 +112,18 @@ void describe('compileConfig: deployments', () => {
     assert.equal(d.apiVersion, '2024-06-01');
   });
 
+  void test('OPENAI_API_KEY is never sent to an OpenAI-compatible server with its own api_base', () => {
+    const env = { OPENAI_API_KEY: 'env-key' };
+    assert.equal(
+      deployment('model: openai/llama3\napi_base: http://127.0.0.1:8000/v1', env).apiKey,
+      undefined,
+    );
+    assert.equal(
+      deployment('model: openai/gpt-4o\napi_base: https://api.openai.com/v1/', env).apiKey,
+      'env-key',
+    );
+  });
+
   void test('openai/ takes OPENAI_API_KEY from the environment when api_key is absent', () => {
     assert.equal(
       deployment('model: openai/gpt-4o', { OPENAI_API_KEY: 'env-key' }).apiKey,

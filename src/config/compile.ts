@@ -80,7 +80,7 @@ function duplicateIdMessage(
   const head = `model_list[${index}]: id "${id}" is already used by model_list[${earlier}]`;
   if (!automatic) return `${head}; model_info.id must be unique (shared cooldowns are keyed by it)`;
   return (
-    `${head}: the two entries differ at most in secret values; ` +
+    `${head}: the two entries are identical as written; ` +
     'give each a distinct model_info.id (shared cooldowns are keyed by it)'
   );
 }

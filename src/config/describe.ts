@@ -41,7 +41,6 @@ export function describePlan(plan: RouterPlan): string {
     `  redis: ${describeRedis(s.redis)}`,
     `  master key: ${plan.general.masterKey === undefined ? 'not set (no auth)' : 'set'}`,
   );
-  if (plan.warnings.length > 0) lines.push('', 'Warnings', ...plan.warnings.map((w) => `  ${w}`));
   return lines.join('\n');
 }
 

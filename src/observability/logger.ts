@@ -2,6 +2,13 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
+/** pino's levels, quietest last. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+export function isLogLevel(value: string): boolean {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
 export interface LoggerOptions {
   /** pino level. Default `info`; `LOG_LEVEL` in the environment overrides it in the CLI. */
   readonly level?: string;

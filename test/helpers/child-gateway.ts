@@ -67,7 +67,8 @@ function childEnv(): NodeJS.ProcessEnv {
  */
 export function useChildren(): {
   serve(configPath: string): Promise<ChildGateway>;
-  runCli(args: readonly string[]): Promise<CliResult>;
+  /** Runs the CLI to completion; `env` adds variables to the child's environment. */
+  runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
   writeConfig(yaml: string): string;
 } {
   const children: ChildProcess[] = [];
@@ -83,10 +84,10 @@ export function useChildren(): {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  function launch(args: readonly string[]): ChildProcess {
+  function launch(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO_ROOT,
-      env: childEnv(),
+      env: { ...childEnv(), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -102,8 +103,8 @@ export function useChildren(): {
       return path;
     },
 
-    runCli(args) {
-      const child = launch(args);
+    runCli(args, env) {
+      const child = launch(args, env);
       let stdout = '';
       let stderr = '';
       child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));

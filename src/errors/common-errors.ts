@@ -18,10 +18,16 @@ export function unknownModelError(model: string, groups: readonly string[]): Gat
   );
 }
 
-/** Every deployment of the group is unavailable (benched, over limits, or none configured). */
-export function noDeploymentsError(group: string): GatewayError {
+/**
+ * Every deployment of the group is unavailable (benched, over its limits, or none configured).
+ * LiteLLM's wording; `retryAfterMs` (when one bench will end) becomes the `retry-after` header.
+ */
+export function noDeploymentsError(group: string, retryAfterMs: number | undefined): GatewayError {
+  const wait =
+    retryAfterMs === undefined ? '' : ` Try again in ${Math.ceil(retryAfterMs / 1000)} seconds.`;
   return new GatewayError(
     'NoDeploymentsAvailableError',
-    `No deployments available for selected model=${group}`,
+    `No deployments available for selected model,${wait} Passed model=${group}.`,
+    retryAfterMs === undefined ? {} : { retryAfterMs },
   );
 }

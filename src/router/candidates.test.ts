@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Deployment } from '../core/deployment.ts';
 import type { RoutingStrategy } from '../routing/strategy.ts';
-import { prepareGroup, selectDeployment } from './candidates.ts';
+import { prepareGroup, selectDeployment, type SelectableGroup } from './candidates.ts';
 
 function deployment(id: string, order = 1): Deployment {
   return { id, order } as Deployment;
@@ -20,6 +20,16 @@ function firstStrategy(offered: string[][]): RoutingStrategy {
 }
 
 const context = { random: () => 0, now: 0 };
+const everyone = (_id: string): boolean => true;
+
+function select(
+  group: SelectableGroup,
+  tried: string[],
+  strategy: RoutingStrategy,
+  isAvailable = everyone,
+) {
+  return selectDeployment(group, { tried: new Set(tried), isAvailable, strategy, context });
+}
 
 test('only the lowest order tier is offered while it has untried deployments', () => {
   const offered: string[][] = [];
@@ -27,38 +37,58 @@ test('only the lowest order tier is offered while it has untried deployments', (
     name: 'g',
     deployments: [deployment('b', 2), deployment('a1'), deployment('a2')],
   });
-  selectDeployment(group, new Set(), firstStrategy(offered), context);
+  select(group, [], firstStrategy(offered));
   assert.deepEqual(offered, [['a1', 'a2']]);
 });
 
 test('deployments already tried in this request are skipped while others remain', () => {
   const offered: string[][] = [];
   const group = prepareGroup({ name: 'g', deployments: [deployment('a1'), deployment('a2')] });
-  const chosen = selectDeployment(group, new Set(['a1']), firstStrategy(offered), context);
+  const chosen = select(group, ['a1'], firstStrategy(offered));
   assert.equal(chosen?.id, 'a2');
 });
 
 test('the next tier serves once every deployment of the lower tier was tried', () => {
   const group = prepareGroup({ name: 'g', deployments: [deployment('a'), deployment('b', 2)] });
-  const chosen = selectDeployment(group, new Set(['a']), firstStrategy([]), context);
+  const chosen = select(group, ['a'], firstStrategy([]));
   assert.equal(chosen?.id, 'b');
 });
 
 test('when everything was tried, the lowest tier is offered again', () => {
   const offered: string[][] = [];
   const group = prepareGroup({ name: 'g', deployments: [deployment('a'), deployment('b', 2)] });
-  selectDeployment(group, new Set(['a', 'b']), firstStrategy(offered), context);
+  select(group, ['a', 'b'], firstStrategy(offered));
   assert.deepEqual(offered, [['a']]);
 });
 
 test('an empty group yields no deployment', () => {
   assert.equal(
-    selectDeployment(
-      prepareGroup({ name: 'g', deployments: [] }),
-      new Set(),
-      firstStrategy([]),
-      context,
-    ),
+    select(prepareGroup({ name: 'g', deployments: [] }), [], firstStrategy([])),
     undefined,
   );
+});
+
+test('benched deployments are never offered', () => {
+  const offered: string[][] = [];
+  const group = prepareGroup({ name: 'g', deployments: [deployment('a1'), deployment('a2')] });
+  select(group, [], firstStrategy(offered), (id) => id !== 'a1');
+  assert.deepEqual(offered, [['a2']]);
+});
+
+test('the next tier serves while the whole lower tier is benched', () => {
+  const group = prepareGroup({ name: 'g', deployments: [deployment('a'), deployment('b', 2)] });
+  assert.equal(select(group, [], firstStrategy([]), (id) => id !== 'a')?.id, 'b');
+});
+
+test('nothing is selected when every deployment is benched', () => {
+  const group = prepareGroup({ name: 'g', deployments: [deployment('a'), deployment('b', 2)] });
+  assert.equal(
+    select(group, [], firstStrategy([]), () => false),
+    undefined,
+  );
+});
+
+test('a retry goes back to an available tried deployment rather than a benched one', () => {
+  const group = prepareGroup({ name: 'g', deployments: [deployment('a'), deployment('b')] });
+  assert.equal(select(group, ['a', 'b'], firstStrategy([]), (id) => id === 'b')?.id, 'b');
 });

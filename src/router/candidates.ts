@@ -4,7 +4,7 @@ import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
 
 /**
  * A group prepared for selection once at start-up: its deployments split into `order` tiers,
- * lowest first, so the common case (nothing tried yet) allocates nothing.
+ * lowest first, so the common case (nothing tried, nothing benched) allocates nothing.
  */
 export interface SelectableGroup {
   readonly group: ModelGroup;
@@ -22,23 +22,46 @@ export function prepareGroup(group: ModelGroup): SelectableGroup {
   return { group, tiers };
 }
 
+export interface Selection {
+  /** Deployments this request already tried (and saw fail). */
+  readonly tried: ReadonlySet<string>;
+  /** False while a deployment is benched (or its half-open probe is taken). */
+  readonly isAvailable: (deploymentId: string) => boolean;
+  readonly strategy: RoutingStrategy;
+  readonly context: PickContext;
+}
+
 /**
- * The deployment for the next attempt: the lowest tier that still has a deployment this
- * request has not tried; when every deployment has been tried, the lowest tier again (a retry
- * on the same deployment beats no retry). The strategy chooses within the tier.
+ * The deployment for the next attempt: benched deployments are never offered; within the
+ * lowest tier that has an available deployment this request has not tried, the strategy
+ * chooses. When every available deployment has been tried, the lowest tier with an available
+ * one is offered again (a retry on the same deployment beats no retry). Undefined when nothing
+ * is available at all.
  */
 export function selectDeployment(
   selectable: SelectableGroup,
-  tried: ReadonlySet<string>,
-  strategy: RoutingStrategy,
-  context: PickContext,
+  selection: Selection,
 ): Deployment | undefined {
-  const first = selectable.tiers[0];
-  if (!first) return undefined;
-  if (tried.size === 0) return strategy.pick(first, context);
+  const { tried, isAvailable, strategy, context } = selection;
+  let retryTier: readonly Deployment[] | undefined;
   for (const tier of selectable.tiers) {
-    const fresh = tier.filter((deployment) => !tried.has(deployment.id));
+    const usable = keep(tier, (deployment) => isAvailable(deployment.id));
+    if (usable.length === 0) continue;
+    const fresh =
+      tried.size === 0 ? usable : keep(usable, (deployment) => !tried.has(deployment.id));
     if (fresh.length > 0) return strategy.pick(fresh, context);
+    retryTier ??= usable;
   }
-  return strategy.pick(first, context);
+  return retryTier ? strategy.pick(retryTier, context) : undefined;
+}
+
+/** `filter`, but returns the same array when every element passes (the hot path). */
+function keep(
+  items: readonly Deployment[],
+  test: (deployment: Deployment) => boolean,
+): readonly Deployment[] {
+  for (let index = 0; index < items.length; index += 1) {
+    if (!test(items[index] as Deployment)) return items.filter(test);
+  }
+  return items;
 }

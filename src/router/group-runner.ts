@@ -4,7 +4,8 @@ import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { noDeploymentsError } from '../errors/common-errors.ts';
-import { toGatewayError } from '../errors/gateway-error.ts';
+import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
+import type { CooldownTracker } from '../resilience/cooldown.ts';
 import type { Provider } from '../providers/provider.ts';
 import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
 import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
@@ -17,6 +18,9 @@ export interface RouterCore {
   readonly clock: Clock;
   readonly random: () => number;
   readonly strategy: RoutingStrategy;
+  readonly cooldown: CooldownTracker;
+  /** `cooldown.isAvailable`, bound once. */
+  readonly isAvailable: (deploymentId: string) => boolean;
   /** The provider for this deployment and body (the mock when the body asks for one). */
   providerFor(deployment: Deployment, body: GatewayRequestBody): Provider;
   /** api_base without credentials, for the response headers. */
@@ -34,43 +38,89 @@ export interface GroupRun<T> {
 
 /**
  * Serves one group: select, try, and on failure retry while the error's budget allows,
- * preferring deployments this request has not tried yet. Throws the last error when the
- * budget is spent; fallbacks are the caller's business.
+ * preferring deployments this request has not tried and never offering a benched one. Every
+ * outcome is reported to the cooldown tracker. Throws the last error when the budget is spent
+ * (or the error itself when nothing else is available); fallbacks are the caller's business.
  */
 export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T> {
   const { target, body, meta, signal } = run;
+  const { cooldown } = core;
   const groupName = target.group.name;
+  const groupSize = target.group.deployments.length;
   const numRetries = numRetriesFor(body, core.settings);
   const retryPolicy =
     core.settings.modelGroupRetryPolicy.get(groupName) ?? core.settings.retryPolicy;
   meta.maxRetries = numRetries;
   const tried = new Set<string>();
-  for (let retriesDone = 0; ; retriesDone += 1) {
-    const context: PickContext = { random: core.random, now: core.clock.now() };
-    const deployment = selectDeployment(target, tried, core.strategy, context);
-    if (!deployment) throw noDeploymentsError(groupName);
+  let deployment = pick(core, target, tried);
+  if (!deployment) throw allBenched(core, target);
+  for (let retriesDone = 0; ;) {
     meta.deploymentId = deployment.id;
     meta.apiBase = core.shownApiBase(deployment.id);
+    cooldown.onAttemptStart(deployment.id);
     const started = core.clock.now();
+    let error: GatewayError;
     try {
       const value = await run.attempt(deployment, core.providerFor(deployment, body));
       meta.upstreamMs += core.clock.now() - started;
+      cooldown.recordSuccess(deployment);
       return value;
     } catch (thrown) {
       meta.upstreamMs += core.clock.now() - started;
-      const error = toGatewayError(thrown);
-      if (signal?.aborted) throw error;
-      tried.add(deployment.id);
-      if (retriesDone >= retryBudget(error, numRetries, retryPolicy)) throw error;
-      const wait = retryDelayMs({
-        retriesDone,
-        error,
-        switchesDeployment: tried.size < target.group.deployments.length,
-        minDelayMs: core.settings.retryAfterMs,
-        random: core.random,
-      });
-      if (wait > 0) await delay(core.clock, wait, signal);
-      meta.attemptedRetries += 1;
+      error = toGatewayError(thrown);
     }
+    if (signal?.aborted) {
+      // The client left: no verdict on the deployment.
+      cooldown.onAttemptAbandoned(deployment.id);
+      throw error;
+    }
+    cooldown.recordFailure(deployment, error, groupSize);
+    tried.add(deployment.id);
+    if (retriesDone >= retryBudget(error, numRetries, retryPolicy)) throw error;
+    const next = pick(core, target, tried);
+    if (!next) throw error;
+    const wait = retryDelayMs({
+      retriesDone,
+      error,
+      switchesDeployment: !tried.has(next.id),
+      minDelayMs: core.settings.retryAfterMs,
+      random: core.random,
+    });
+    retriesDone += 1;
+    meta.attemptedRetries += 1;
+    if (wait <= 0) {
+      deployment = next;
+      continue;
+    }
+    await delay(core.clock, wait, signal);
+    // Benches may have changed while we waited.
+    deployment = pick(core, target, tried);
+    if (!deployment) throw error;
   }
+}
+
+function pick(
+  core: RouterCore,
+  target: SelectableGroup,
+  tried: ReadonlySet<string>,
+): Deployment | undefined {
+  const context: PickContext = { random: core.random, now: core.clock.now() };
+  return selectDeployment(target, {
+    tried,
+    isAvailable: core.isAvailable,
+    strategy: core.strategy,
+    context,
+  });
+}
+
+/** Every deployment of the group is benched: 429 with the wait until the first bench ends. */
+function allBenched(core: RouterCore, target: SelectableGroup): GatewayError {
+  const now = core.clock.now();
+  let soonest = Number.POSITIVE_INFINITY;
+  for (const deployment of target.group.deployments) {
+    const until = core.cooldown.benchedUntil(deployment.id);
+    if (until !== undefined) soonest = Math.min(soonest, until);
+  }
+  const retryAfterMs = Number.isFinite(soonest) ? Math.max(soonest - now, 0) : undefined;
+  return noDeploymentsError(target.group.name, retryAfterMs);
 }

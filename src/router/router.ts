@@ -3,6 +3,7 @@ import { compileConfig } from '../config/compile.ts';
 import { loadConfigObject } from '../config/load.ts';
 import type { RouterPlan } from '../config/plan.ts';
 import { createProviderRegistry } from '../providers/registry.ts';
+import { createCooldownTracker, type CooldownTracker } from '../resilience/cooldown.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation, ResponseBody } from '../core/openai-types.ts';
@@ -55,6 +56,8 @@ export class Router implements RouterEngine {
   /** Start-up findings worth one log line each (e.g. a strategy not available). */
   readonly warnings: readonly string[];
   private readonly core: RouterCore;
+  /** Deployment benches (read-only use outside the router: health, metrics, shared state). */
+  readonly cooldown: CooldownTracker;
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
   /** Every deployment as a one-deployment target, for fallbacks that name a deployment id. */
   private readonly singleDeployments: ReadonlyMap<string, SelectableGroup>;
@@ -90,8 +93,18 @@ export class Router implements RouterEngine {
         safeUrl(deployment.apiBase),
       ]),
     );
+    const cooldown = createCooldownTracker({
+      clock,
+      cooldownTimeMs: plan.settings.cooldownTimeMs,
+      allowedFails: plan.settings.allowedFails,
+      allowedFailsPolicy: plan.settings.allowedFailsPolicy,
+      disabled: plan.settings.disableCooldowns,
+    });
+    this.cooldown = cooldown;
     this.core = {
       settings: plan.settings,
+      cooldown,
+      isAvailable: (id) => cooldown.isAvailable(id),
       clock,
       random,
       strategy: choice.strategy,

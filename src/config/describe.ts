@@ -35,7 +35,7 @@ export function describePlan(plan: RouterPlan): string {
     'Settings',
     `  routing strategy: ${s.routingStrategy}`,
     `  retries: ${describeRetries(plan)}`,
-    `  timeout: ${seconds(s.timeoutMs)}; first stream chunk: ${s.streamTimeoutMs === undefined ? 'same' : seconds(s.streamTimeoutMs)}; stream idle: ${seconds(s.streamIdleTimeoutMs)}`,
+    `  timeout: ${seconds(s.timeoutMs)}; first stream chunk: ${s.streamTimeoutMs === undefined ? 'same' : seconds(s.streamTimeoutMs)}; stream idle: ${seconds(s.streamIdleTimeoutMs)}; whole request: ${s.overallTimeoutMs === undefined ? 'no cap' : seconds(s.overallTimeoutMs)}`,
     `  cooldown: ${describeCooldown(plan)}`,
     `  pre-call checks: ${s.enablePreCallChecks ? 'on' : 'off'}`,
     `  redis: ${describeRedis(s.redis)}`,

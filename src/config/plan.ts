@@ -73,6 +73,11 @@ export interface RouterSettings {
   readonly streamTimeoutMs: number | undefined;
   /** Longest gap between stream chunks, in ms (`stream_idle_timeout`, ours). Default 60_000. */
   readonly streamIdleTimeoutMs: number;
+  /**
+   * Deadline for the whole request, in ms (`overall_timeout`, ours): every attempt, backoff wait
+   * and fallback together. Undefined = no overall cap beyond each attempt's own timeout.
+   */
+  readonly overallTimeoutMs: number | undefined;
   /** Failures tolerated within the window before a bench (`allowed_fails`); undefined = rate rule. */
   readonly allowedFails: number | undefined;
   readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;

@@ -91,6 +91,7 @@ export function compileRouterSettings(
     timeoutMs: toMs(sectionTimeout(router) ?? sectionTimeout(litellm)) ?? ROUTER_DEFAULTS.timeoutMs,
     streamTimeoutMs: toMs(merged.stream_timeout),
     streamIdleTimeoutMs: toMs(merged.stream_idle_timeout) ?? ROUTER_DEFAULTS.streamIdleTimeoutMs,
+    overallTimeoutMs: toMs(merged.overall_timeout),
     allowedFails: merged.allowed_fails,
     allowedFailsPolicy: freezeOptional(merged.allowed_fails_policy),
     cooldownTimeMs: toMs(merged.cooldown_time) ?? ROUTER_DEFAULTS.cooldownTimeMs,

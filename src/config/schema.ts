@@ -157,6 +157,7 @@ const reliabilityShape = {
   stream_timeout: seconds().optional(),
   /** Ours: the longest gap between stream chunks. */
   stream_idle_timeout: seconds().optional(),
+  overall_timeout: seconds().optional(),
   allowed_fails: count().optional(),
   allowed_fails_policy: allowedFailsPolicy.optional(),
   cooldown_time: secondsOrZero().optional(),

@@ -4,7 +4,7 @@ import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { noDeploymentsError } from '../errors/common-errors.ts';
-import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
+import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { CooldownTracker } from '../resilience/cooldown.ts';
 import type { Provider } from '../providers/provider.ts';
 import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
@@ -32,8 +32,14 @@ export interface GroupRun<T> {
   readonly body: GatewayRequestBody;
   readonly meta: ResponseMeta;
   readonly signal: AbortSignal | undefined;
-  /** One try on one deployment. */
-  readonly attempt: (deployment: Deployment, provider: Provider) => Promise<T>;
+  /** When the whole request must be over (epoch ms, `overall_timeout`); undefined = no cap. */
+  readonly deadlineAt: number | undefined;
+  /** One try on one deployment, allowed at most `maxMs` (the time left before the deadline). */
+  readonly attempt: (
+    deployment: Deployment,
+    provider: Provider,
+    maxMs: number | undefined,
+  ) => Promise<T>;
 }
 
 /**
@@ -55,13 +61,15 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
   let deployment = pick(core, target, tried);
   if (!deployment) throw allBenched(core, target);
   for (let retriesDone = 0; ;) {
+    const maxMs = timeLeft(core, run.deadlineAt);
+    if (maxMs !== undefined && maxMs <= 0) throw overallTimeout(run);
     meta.deploymentId = deployment.id;
     meta.apiBase = core.shownApiBase(deployment.id);
     cooldown.onAttemptStart(deployment.id);
     const started = core.clock.now();
     let error: GatewayError;
     try {
-      const value = await run.attempt(deployment, core.providerFor(deployment, body));
+      const value = await run.attempt(deployment, core.providerFor(deployment, body), maxMs);
       meta.upstreamMs += core.clock.now() - started;
       cooldown.recordSuccess(deployment);
       return value;
@@ -92,11 +100,26 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
       deployment = next;
       continue;
     }
+    // A wait that would outlast the deadline is pointless: the real cause is the better answer.
+    const left = timeLeft(core, run.deadlineAt);
+    if (left !== undefined && wait >= left) throw error;
     await delay(core.clock, wait, signal);
     // Benches may have changed while we waited.
     deployment = pick(core, target, tried);
     if (!deployment) throw error;
   }
+}
+
+/** Milliseconds before the request's deadline, or undefined when it has none. */
+export function timeLeft(core: RouterCore, deadlineAt: number | undefined): number | undefined {
+  return deadlineAt === undefined ? undefined : deadlineAt - core.clock.now();
+}
+
+function overallTimeout(run: GroupRun<unknown>): GatewayError {
+  return new GatewayError(
+    'Timeout',
+    `litellm.Timeout: the request's overall_timeout passed before model group ${run.target.group.name} could answer`,
+  );
 }
 
 function pick(

@@ -40,6 +40,14 @@ export function firstChunkTimeoutMs(
   );
 }
 
+/** The whole request's budget: `overall_timeout` from the body, else the router's; in ms. */
+export function overallTimeoutMs(
+  body: GatewayRequestBody,
+  settings: RouterSettings,
+): number | undefined {
+  return positiveSeconds(body.overall_timeout) ?? settings.overallTimeoutMs;
+}
+
 /** `num_retries` from the body when it is a non-negative integer, else the router's. */
 export function numRetriesFor(body: GatewayRequestBody, settings: RouterSettings): number {
   const value = body.num_retries;

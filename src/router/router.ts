@@ -18,7 +18,12 @@ import { prepareGroup, type SelectableGroup } from './candidates.ts';
 import { hasContentPolicyFallback } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { probeDeployment } from './health-probe.ts';
-import { attemptTimeoutMs, firstChunkTimeoutMs, wantsMock } from './request-settings.ts';
+import {
+  attemptTimeoutMs,
+  firstChunkTimeoutMs,
+  overallTimeoutMs,
+  wantsMock,
+} from './request-settings.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
 import type {
   HealthReport,
@@ -133,15 +138,19 @@ export class Router implements RouterEngine {
     options: RouteOptions = {},
   ): Promise<RouterResult> {
     const { settings } = this.core;
-    const response = await this.serve(body, options, async (attemptBody, deployment, provider) => {
-      const answer = await sendAttempt({
-        ...this.attemptBase(operation, attemptBody, options, deployment, provider),
-        timeoutMs: attemptTimeoutMs(attemptBody, deployment, settings),
-      });
-      if (hasContentPolicyFallback(deployment.group, settings))
-        throwIfContentFiltered(answer.body, deployment);
-      return answer;
-    });
+    const response = await this.serve(
+      body,
+      options,
+      async (attemptBody, deployment, provider, maxMs) => {
+        const answer = await sendAttempt({
+          ...this.attemptBase(operation, attemptBody, options, deployment, provider),
+          timeoutMs: capped(attemptTimeoutMs(attemptBody, deployment, settings), maxMs),
+        });
+        if (hasContentPolicyFallback(deployment.group, settings))
+          throwIfContentFiltered(answer.body, deployment);
+        return answer;
+      },
+    );
     return {
       body: response.value.body,
       upstreamHeaders: response.value.headers,
@@ -158,10 +167,12 @@ export class Router implements RouterEngine {
     const { value: session, meta } = await this.serve(
       body,
       options,
-      (attemptBody, deployment, provider) =>
+      // The deadline bounds the wait for the first chunk; a stream that has started is left to
+      // its idle timeout rather than cut mid-answer.
+      (attemptBody, deployment, provider, maxMs) =>
         openStreamAttempt({
           ...this.attemptBase(operation, attemptBody, options, deployment, provider),
-          timeoutMs: firstChunkTimeoutMs(attemptBody, deployment, settings),
+          timeoutMs: capped(firstChunkTimeoutMs(attemptBody, deployment, settings), maxMs),
           idleTimeoutMs: settings.streamIdleTimeoutMs,
         }),
     );
@@ -208,6 +219,7 @@ export class Router implements RouterEngine {
     attempt: RequestRun<T>['attempt'],
   ): Promise<{ value: T; meta: ResponseMeta }> {
     const meta = this.newMeta(body.model);
+    const overallMs = overallTimeoutMs(body, this.core.settings);
     try {
       const primary = this.groups.get(body.model);
       if (!primary) throw unknownModelError(body.model, this.modelGroups());
@@ -217,6 +229,7 @@ export class Router implements RouterEngine {
         signal: options.signal,
         primary,
         resolve: this.resolveTarget,
+        deadlineAt: overallMs === undefined ? undefined : meta.startedAt + overallMs,
         attempt,
       });
       return { value, meta };
@@ -258,6 +271,10 @@ export class Router implements RouterEngine {
       upstreamMs: 0,
     };
   }
+}
+
+function capped(timeoutMs: number, maxMs: number | undefined): number {
+  return maxMs === undefined ? timeoutMs : Math.min(timeoutMs, maxMs);
 }
 
 /** Health probes never ask for the mock: a deployment's own `mock_response` still applies. */

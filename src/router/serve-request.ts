@@ -6,7 +6,7 @@ import type { ErrorKind } from '../errors/error-table.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { SelectableGroup } from './candidates.ts';
 import { clientFallbacks, configuredFallbacks, type FallbackTarget } from './fallback-plan.ts';
-import { runGroup, type RouterCore } from './group-runner.ts';
+import { runGroup, timeLeft, type RouterCore } from './group-runner.ts';
 
 export interface RequestRun<T> {
   readonly body: GatewayRequestBody;
@@ -16,11 +16,14 @@ export interface RequestRun<T> {
   readonly primary: SelectableGroup;
   /** The group named `name`, or the single deployment whose id it is. */
   readonly resolve: (name: string) => SelectableGroup | undefined;
-  /** One try of `body` on one deployment. */
+  /** When the whole request must be over (epoch ms); undefined = no cap. */
+  readonly deadlineAt: number | undefined;
+  /** One try of `body` on one deployment, allowed at most `maxMs` when a deadline applies. */
   readonly attempt: (
     body: GatewayRequestBody,
     deployment: Deployment,
     provider: Provider,
+    maxMs: number | undefined,
   ) => Promise<T>;
 }
 
@@ -56,7 +59,14 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
   let primaryError: GatewayError;
   try {
     throwTestingHook(body, primary.group.name);
-    return await runGroup(core, { target: primary, body, meta, signal, attempt: bind(run, body) });
+    return await runGroup(core, {
+      target: primary,
+      body,
+      meta,
+      signal,
+      deadlineAt: run.deadlineAt,
+      attempt: bind(run, body),
+    });
   } catch (thrown) {
     primaryError = toGatewayError(thrown);
     if (fallbacksOff || signal?.aborted) throw primaryError;
@@ -67,6 +77,8 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
   const failures: string[] = [];
   for (const target of targets) {
     if (meta.attemptedFallbacks >= core.settings.maxFallbacks) break;
+    const left = timeLeft(core, run.deadlineAt);
+    if (left !== undefined && left <= 0) break;
     const group = run.resolve(target.name);
     if (!group || tried.has(target.name)) continue;
     tried.add(target.name);
@@ -79,6 +91,7 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
         body: fallbackBody,
         meta,
         signal,
+        deadlineAt: run.deadlineAt,
         attempt: bind(run, fallbackBody),
       });
     } catch (thrown) {
@@ -92,8 +105,8 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
 }
 
 function bind<T>(run: RequestRun<T>, body: GatewayRequestBody) {
-  return (deployment: Deployment, provider: Provider): Promise<T> =>
-    run.attempt(body, deployment, provider);
+  return (deployment: Deployment, provider: Provider, maxMs: number | undefined): Promise<T> =>
+    run.attempt(body, deployment, provider, maxMs);
 }
 
 function fallbackTargets(

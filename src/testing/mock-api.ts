@@ -163,6 +163,7 @@ export function createApiHandler(state: MockState): RequestHandler {
       if (fault.streamCutAfter !== undefined)
         return streamCut(res, call, fault.streamCutAfter, fault);
       if (fault.streamErrorAfter !== undefined) return streamError(res, call, fault);
+      if (fault.streamStallAfter !== undefined) return streamStall(res, call, fault);
     }
     if (fault !== undefined && isErrorFault(fault)) return sendFault(res, fault, call.error);
     const headers = fault?.headers ? { ...ownHeaders, ...fault.headers } : ownHeaders;
@@ -223,6 +224,14 @@ export function createApiHandler(state: MockState): RequestHandler {
     startStream(res, fault);
     const error = JSON.stringify(streamErrorBody(fault, call.error));
     res.end(`${sseFrames(chunksOf(call).slice(0, fault.streamErrorAfter))}data: ${error}\n\n`);
+  }
+
+  /** Sends `streamStallAfter` chunks, then stays silent until reset() (which ends it) or the client leaves. */
+  function streamStall(res: ServerResponse, call: Call, fault: Fault): void {
+    startStream(res, fault);
+    res.write(sseFrames(chunksOf(call).slice(0, fault.streamStallAfter)));
+    const forget = state.hold(() => res.end(SSE_DONE));
+    res.once('close', forget);
   }
 
   return (req, res, url) => {

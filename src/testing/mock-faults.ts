@@ -32,6 +32,11 @@ export interface Fault {
   streamCutAfter?: number;
   /** Streams only: send this many chunks, then an SSE `data: {"error":…}` event, and end. */
   streamErrorAfter?: number;
+  /**
+   * Streams only: send this many chunks, then go silent with the connection open (counted by
+   * `hanging()`) until the client goes away or `reset()` ends the stream.
+   */
+  streamStallAfter?: number;
   /** A realistic OpenAI failure: picks the status, body and headers. */
   kind?: FaultKind;
   /** Apply to the next `times` matching requests, then clear. Default: until `reset()`. */
@@ -53,6 +58,7 @@ const FAULT_KEYS: ReadonlySet<string> = new Set<FaultKey>([
   'latencyMs',
   'hang',
   'streamCutAfter',
+  'streamStallAfter',
   'streamErrorAfter',
   'kind',
   'times',
@@ -75,6 +81,9 @@ export function normalizeFault(input: unknown): Fault {
   if (fault.status !== undefined) expectInteger('status', fault.status, 100, 599);
   if (fault.latencyMs !== undefined) expectInteger('latencyMs', fault.latencyMs, 0);
   if (fault.streamCutAfter !== undefined) expectInteger('streamCutAfter', fault.streamCutAfter, 0);
+  if (fault.streamStallAfter !== undefined) {
+    expectInteger('streamStallAfter', fault.streamStallAfter, 0);
+  }
   if (fault.streamErrorAfter !== undefined) {
     expectInteger('streamErrorAfter', fault.streamErrorAfter, 0);
   }
@@ -99,7 +108,11 @@ export function isErrorFault(fault: Fault): boolean {
 
 /** Stream faults only match streaming requests, so they never consume a non-streaming call. */
 export function isStreamFault(fault: Fault): boolean {
-  return fault.streamCutAfter !== undefined || fault.streamErrorAfter !== undefined;
+  return (
+    fault.streamCutAfter !== undefined ||
+    fault.streamErrorAfter !== undefined ||
+    fault.streamStallAfter !== undefined
+  );
 }
 
 /** What an error fault answers: status, headers (kind's, then the fault's) and body. */

@@ -17,6 +17,7 @@ export const GATEWAY_ONLY_FIELDS: readonly string[] = Object.freeze([
   'timeout',
   'request_timeout',
   'stream_timeout',
+  'overall_timeout',
   // LiteLLM's testing hooks
   'mock_response',
   'mock_delay',

@@ -1,0 +1,162 @@
+/**
+ * Retry policies and the timeouts of streams and of whole requests, through the real proxy.
+ * Time moves only on a fake clock; the tests wait for real events (a request held upstream).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createFakeClock, type MockUpstream } from '../src/testing/index.ts';
+import { advanceUntil } from './helpers/fake-time.ts';
+import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
+import {
+  chat,
+  chatContent,
+  expectOpenAiError,
+  postJson,
+  readUntilError,
+  sseData,
+  waitFor,
+} from './helpers/http.ts';
+
+const start = useGateways();
+
+function one(a: MockUpstream, settings: string, params = ''): string {
+  return `
+model_list:
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${a.baseUrl}, api_key: k${params} }
+router_settings:
+${settings}`;
+}
+
+void describe('retry policy', E2E_SUITE, () => {
+  void test('retry_policy gives a kind of error its own retry count', async () => {
+    const clock = createFakeClock();
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      clock,
+      config: ({ a }) => one(a, '  num_retries: 3\n  retry_policy: { BadRequestErrorRetries: 1 }'),
+    });
+    // A 400 is not retried by default; the policy grants it one retry (after backoff, on the clock).
+    upstreams.a.fail({ status: 400 });
+    const pending = chat(url, 'chat-group');
+    await advanceUntil(clock, () => upstreams.a.hits().total === 2);
+    const response = await pending;
+    await expectOpenAiError(response, 400);
+    assert.equal(response.headers.get('x-litellm-attempted-retries'), '1');
+    assert.equal(upstreams.a.hits().total, 2);
+  });
+
+  void test('model_group_retry_policy wins over retry_policy for its group', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      config: ({ a }) =>
+        one(
+          a,
+          '  retry_policy: { RateLimitErrorRetries: 5 }\n  model_group_retry_policy: { chat-group: { RateLimitErrorRetries: 0 } }',
+        ),
+    });
+    upstreams.a.fail({ status: 429 });
+    await expectOpenAiError(await chat(url, 'chat-group'), 429);
+    assert.equal(upstreams.a.hits().total, 1);
+  });
+});
+
+void describe('stream timeouts', E2E_SUITE, () => {
+  void test('no first chunk within stream_timeout is a retryable timeout before the commit point', async () => {
+    const clock = createFakeClock();
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      clock,
+      random: () => 0,
+      config: ({ a, b }) => `
+model_list:
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${a.baseUrl}, api_key: k, stream_timeout: 2 }
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${b.baseUrl}, api_key: k }
+`,
+    });
+    upstreams.a.fail({ hang: true, times: 1 });
+    const pending = postJson(`${url}/v1/chat/completions`, {
+      model: 'chat-group',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await waitFor(() => upstreams.a.hanging() === 1);
+    await clock.advanceAsync(2_000);
+    const response = await pending;
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    assert.match(text, /Hello/);
+    assert.ok(text.endsWith('data: [DONE]\n\n'));
+    assert.equal(upstreams.b.hits().total, 1);
+    await waitFor(() => upstreams.a.hanging() === 0);
+  });
+
+  void test('a stream that stalls past stream_idle_timeout ends with an error event and no [DONE]', async () => {
+    const clock = createFakeClock();
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      clock,
+      config: ({ a }) => one(a, '  stream_idle_timeout: 3'),
+    });
+    upstreams.a.fail({ streamStallAfter: 1 });
+    const response = await postJson(`${url}/v1/chat/completions`, {
+      model: 'chat-group',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    assert.equal(response.status, 200);
+    const reading = readUntilError(response);
+    await waitFor(() => upstreams.a.hanging() === 1);
+    await clock.advanceAsync(3_000);
+    const events = sseData((await reading).text);
+    assert.match(events.at(-1) ?? '', /"error".*stalled/i);
+    assert.ok(!events.includes('[DONE]'));
+  });
+});
+
+void describe('overall_timeout', E2E_SUITE, () => {
+  void test('bounds retries and fallbacks together: no attempt starts after it passes', async () => {
+    const clock = createFakeClock();
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      clock,
+      config: ({ a, b }) => `
+model_list:
+  - model_name: slow
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${a.baseUrl}, api_key: k, timeout: 10 }
+  - model_name: spare
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${b.baseUrl}, api_key: k }
+router_settings: { num_retries: 3, overall_timeout: 4, fallbacks: [{ slow: [spare] }] }
+`,
+    });
+    upstreams.a.fail({ hang: true });
+    const pending = chat(url, 'slow');
+    await waitFor(() => upstreams.a.hanging() === 1);
+    // The attempt's own timeout is 10 s, but only 4 s of the request's budget remain.
+    await clock.advanceAsync(4_000);
+    const error = await expectOpenAiError(await pending, 408);
+    assert.match(error.message, /timed out/i);
+    assert.equal(upstreams.a.hits().total, 1);
+    assert.equal(upstreams.b.hits().total, 0);
+  });
+
+  void test('a request may set its own overall_timeout, and it is not forwarded upstream', async () => {
+    const clock = createFakeClock();
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      clock,
+      config: ({ a }) => one(a, '  num_retries: 0'),
+    });
+    upstreams.a.fail({ hang: true, times: 1 });
+    const pending = chat(url, 'chat-group', { overall_timeout: 1 });
+    await waitFor(() => upstreams.a.hanging() === 1);
+    await clock.advanceAsync(1_000);
+    await expectOpenAiError(await pending, 408);
+    const ok = await chat(url, 'chat-group', { overall_timeout: 1 });
+    assert.equal(await chatContent(ok), 'Hello from a');
+    const sent = upstreams.a.requests().at(-1)?.body as Record<string, unknown>;
+    assert.equal('overall_timeout' in sent, false);
+  });
+});

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createFakeClock, type MockUpstream } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
-import { chat, chatContent, expectOpenAiError } from './helpers/http.ts';
+import { chat, chatContent, expectOpenAiError, postJson, readUntilError } from './helpers/http.ts';
 
 const start = useGateways();
 
@@ -195,5 +195,21 @@ router_settings: { num_retries: 0, fallbacks: [] }
     upstreams.a.fail({ status: 403, times: 1 });
     await expectOpenAiError(await chat(url, 'tiered'), 403);
     assert.equal(await chatContent(await chat(url, 'tiered')), 'Hello from b');
+  });
+
+  void test('a stream that breaks after its first chunk counts against its deployment', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      random: A_FIRST,
+      config: ({ a, b }) => pair(a, b, 'router_settings: { allowed_fails: 0 }'),
+    });
+    upstreams.a.fail({ streamCutAfter: 2, times: 1 });
+    const response = await postJson(`${url}/v1/chat/completions`, {
+      model: 'chat-group',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await readUntilError(response);
+    assert.equal(await chatContent(await chat(url, 'chat-group')), 'Hello from b');
   });
 });

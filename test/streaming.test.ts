@@ -1,6 +1,7 @@
 /** Server-sent event streams through the gateway: relayed chunks, commit point, failures. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { MockUpstream } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
 import {
   assertNumericHeader,
@@ -114,5 +115,70 @@ model_list:
     assert.equal(response.headers.get('x-litellm-attempted-retries'), '1');
     assert.equal(upstreams.a.hits().total, 1);
     assert.equal(upstreams.b.hits().total, 1);
+  });
+});
+
+void describe('mid_stream_fallback', E2E_SUITE, () => {
+  const config = (a: MockUpstream, b: MockUpstream, midStream: boolean): string => `
+model_list:
+  - model_name: primary
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${a.baseUrl}, api_key: k }
+  - model_name: backup
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${b.baseUrl}, api_key: k }
+router_settings: { num_retries: 0, mid_stream_fallback: ${midStream}, fallbacks: [{ primary: [backup] }] }
+`;
+
+  async function streamText(url: string): Promise<{ payloads: string[]; status: number }> {
+    const response = await postJson(`${url}/v1/chat/completions`, {
+      model: 'primary',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const { text } = await readUntilError(response);
+    return { payloads: sseData(text), status: response.status };
+  }
+
+  void test('a stream cut after its first chunks is continued by the fallback and ends with [DONE]', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      config: ({ a, b }) => config(a, b, true),
+    });
+    upstreams.a.fail({ streamCutAfter: 2 });
+    const { payloads, status } = await streamText(url);
+    assert.equal(status, 200);
+    assert.equal(payloads.at(-1), '[DONE]');
+    const chunks = streamChunks(payloads);
+    assert.equal(new Set(chunks.map((chunk) => chunk.id)).size, 1, 'one answer, one id');
+    assert.equal(chunks.filter((chunk) => chunk.choices?.[0]?.delta?.role !== undefined).length, 1);
+    const sent = upstreams.b.requests()[0]?.body as {
+      messages: { role: string; content: string }[];
+    };
+    const prefix = sent.messages.at(-1);
+    assert.equal(prefix?.role, 'assistant');
+    assert.equal(streamedText(chunks).startsWith(prefix?.content ?? '<none>'), true);
+    assert.match(streamedText(chunks), /Hello from b$/);
+  });
+
+  void test('without it, the same cut ends the stream with an error event and no [DONE]', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      config: ({ a, b }) => config(a, b, false),
+    });
+    upstreams.a.fail({ streamCutAfter: 2 });
+    const { payloads } = await streamText(url);
+    assert.match(payloads.at(-1) ?? '', /"error"/);
+    assert.equal(upstreams.b.hits().total, 0);
+  });
+
+  void test('when the fallback fails too, the stream still ends with an error event', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      config: ({ a, b }) => config(a, b, true),
+    });
+    upstreams.a.fail({ streamCutAfter: 2 });
+    upstreams.b.fail({ status: 500 });
+    const { payloads } = await streamText(url);
+    assert.match(payloads.at(-1) ?? '', /"error"/);
+    assert.ok(!payloads.includes('[DONE]'));
   });
 });

@@ -24,7 +24,9 @@ import {
   overallTimeoutMs,
   wantsMock,
 } from './request-settings.ts';
+import { superviseStream } from './stream-supervisor.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
+import type { StreamSession } from './stream-session.ts';
 import type {
   HealthReport,
   RouteOptions,
@@ -164,22 +166,25 @@ export class Router implements RouterEngine {
     options: RouteOptions = {},
   ): Promise<RouterStream> {
     const { settings } = this.core;
-    const { value: session, meta } = await this.serve(
+    const run = this.prepare<StreamSession>(
       body,
       options,
-      // The deadline bounds the wait for the first chunk; a stream that has started is left to
-      // its idle timeout rather than cut mid-answer.
       (attemptBody, deployment, provider, maxMs) =>
         openStreamAttempt({
           ...this.attemptBase(operation, attemptBody, options, deployment, provider),
+          // The deadline bounds the wait for the first chunk; a stream that has started is left
+          // to its idle timeout rather than cut mid-answer.
           timeoutMs: capped(firstChunkTimeoutMs(attemptBody, deployment, settings), maxMs),
           idleTimeoutMs: settings.streamIdleTimeoutMs,
         }),
     );
+    const session = await this.execute(run);
+    const midStream = settings.midStreamFallback && operation === 'chat';
+    const chunks = superviseStream(this.core, run, session, midStream);
     return {
       upstreamHeaders: session.upstreamHeaders,
-      meta,
-      [Symbol.asyncIterator]: () => session[Symbol.asyncIterator](),
+      meta: run.meta,
+      [Symbol.asyncIterator]: () => chunks[Symbol.asyncIterator](),
     };
   }
 
@@ -218,24 +223,41 @@ export class Router implements RouterEngine {
     options: RouteOptions,
     attempt: RequestRun<T>['attempt'],
   ): Promise<{ value: T; meta: ResponseMeta }> {
+    const run = this.prepare(body, options, attempt);
+    return { value: await this.execute(run), meta: run.meta };
+  }
+
+  /** The request's plan; an unknown model is rejected here, with the meta for its headers. */
+  private prepare<T>(
+    body: GatewayRequestBody,
+    options: RouteOptions,
+    attempt: RequestRun<T>['attempt'],
+  ): RequestRun<T> {
     const meta = this.newMeta(body.model);
+    const primary = this.groups.get(body.model);
+    if (!primary) {
+      const error = unknownModelError(body.model, this.modelGroups());
+      error.meta = meta;
+      throw error;
+    }
     const overallMs = overallTimeoutMs(body, this.core.settings);
+    return {
+      body,
+      meta,
+      signal: options.signal,
+      primary,
+      resolve: this.resolveTarget,
+      deadlineAt: overallMs === undefined ? undefined : meta.startedAt + overallMs,
+      attempt,
+    };
+  }
+
+  private async execute<T>(run: RequestRun<T>): Promise<T> {
     try {
-      const primary = this.groups.get(body.model);
-      if (!primary) throw unknownModelError(body.model, this.modelGroups());
-      const value = await serveRequest(this.core, {
-        body,
-        meta,
-        signal: options.signal,
-        primary,
-        resolve: this.resolveTarget,
-        deadlineAt: overallMs === undefined ? undefined : meta.startedAt + overallMs,
-        attempt,
-      });
-      return { value, meta };
+      return await serveRequest(this.core, run);
     } catch (thrown) {
       const error = toGatewayError(thrown);
-      error.meta = meta;
+      error.meta = run.meta;
       throw error;
     }
   }

@@ -40,38 +40,45 @@ const TESTING_HOOKS: readonly (readonly [string, ErrorKind])[] = [
 ];
 
 /**
- * Serves a request: the asked-for group with its retries, then, when it fails, each fallback
- * group with its own retries, at most `max_fallbacks` of them and never one group twice. When
- * everything fails the client gets the primary's error (its status), naming what was tried.
+ * Serves a request: the asked-for group with its retries, then, when it fails, its fallbacks
+ * (serveFallbacks).
  */
 export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Promise<T> {
-  const { body, meta, signal } = run;
-  const primary = run.resolve(body.model);
-  if (!primary)
-    throw new GatewayError('BadRequestError', `Invalid model name passed in model=${body.model}`, {
-      param: 'model',
-    });
+  const { body, signal, primary } = run;
   const fallbacksOff = body.disable_fallbacks === true;
   const fromClient = fallbacksOff
     ? undefined
     : clientFallbacks(body, (name) => run.resolve(name) !== undefined);
-
-  let primaryError: GatewayError;
   try {
     throwTestingHook(body, primary.group.name);
     return await runGroup(core, {
       target: primary,
       body,
-      meta,
+      meta: run.meta,
       signal,
       deadlineAt: run.deadlineAt,
       attempt: bind(run, body),
     });
   } catch (thrown) {
-    primaryError = toGatewayError(thrown);
+    const primaryError = toGatewayError(thrown);
     if (fallbacksOff || signal?.aborted) throw primaryError;
+    return serveFallbacks(core, run, primaryError, fromClient);
   }
+}
 
+/**
+ * After `run.primary` failed with `primaryError`: each fallback group with its own retries, at
+ * most `max_fallbacks` of them, never one group twice, none after the deadline. When every one
+ * fails the client gets the primary's error (its status), naming what was tried. Also used to
+ * continue a stream that broke after its commit point (mid_stream_fallback).
+ */
+export async function serveFallbacks<T>(
+  core: RouterCore,
+  run: RequestRun<T>,
+  primaryError: GatewayError,
+  fromClient: readonly FallbackTarget[] | undefined,
+): Promise<T> {
+  const { body, meta, signal, primary } = run;
   const targets = fallbackTargets(fromClient, primary.group.name, primaryError, core);
   const tried = new Set([primary.group.name]);
   const failures: string[] = [];

@@ -35,8 +35,9 @@ export interface ErrorBody {
 
 /** One SSE chunk of a chat or text completion stream. */
 export interface StreamChunk {
+  readonly id?: string;
   readonly choices?: readonly {
-    readonly delta?: { readonly content?: string };
+    readonly delta?: { readonly content?: string; readonly role?: string };
     readonly text?: string;
   }[];
   readonly error?: ErrorBody['error'];

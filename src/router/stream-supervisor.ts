@@ -1,0 +1,95 @@
+import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
+import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
+import type { SelectableGroup } from './candidates.ts';
+import { clientFallbacks } from './fallback-plan.ts';
+import type { RouterCore } from './group-runner.ts';
+import { serveFallbacks, type RequestRun } from './serve-request.ts';
+import type { StreamSession } from './stream-session.ts';
+
+/**
+ * Watches a stream past its commit point. A failure there (cut, stall, error event) is reported
+ * to the cooldown breaker like any failed attempt. With `mid_stream_fallback` (chat only) the
+ * group's fallbacks then continue the answer instead of the stream ending in an error: the text
+ * already streamed goes to the fallback as a trailing assistant message, so it carries on rather
+ * than starting over, and its chunks keep the first stream's id and skip the role-only opening,
+ * so the client sees one answer. When no fallback can continue, the original failure ends the
+ * stream as usual.
+ */
+export function superviseStream(
+  core: RouterCore,
+  run: RequestRun<StreamSession>,
+  session: StreamSession,
+  midStreamFallback: boolean,
+): AsyncIterable<StreamChunk> {
+  async function* chunks(): AsyncGenerator<StreamChunk> {
+    let partial = '';
+    let id: unknown;
+    try {
+      for await (const chunk of session) {
+        id ??= chunk.id;
+        partial += deltaText(chunk);
+        yield chunk;
+      }
+      return;
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      if (run.signal?.aborted) throw error;
+      const failedGroup = run.resolve(run.meta.group);
+      reportFailure(core, run, error, failedGroup);
+      if (!midStreamFallback || run.body.disable_fallbacks === true || !failedGroup) throw error;
+      const continuation: RequestRun<StreamSession> = {
+        ...run,
+        body: withAssistantPrefix(run.body, partial),
+        primary: failedGroup,
+      };
+      const fromClient = clientFallbacks(run.body, (name) => run.resolve(name) !== undefined);
+      const rest = await serveFallbacks(core, continuation, error, fromClient);
+      for await (const chunk of rest) {
+        if (isRoleOnly(chunk)) continue;
+        if (id !== undefined) chunk.id = id;
+        yield chunk;
+      }
+    }
+  }
+  return { [Symbol.asyncIterator]: chunks };
+}
+
+function reportFailure(
+  core: RouterCore,
+  run: RequestRun<StreamSession>,
+  error: GatewayError,
+  group: SelectableGroup | undefined,
+): void {
+  const id = run.meta.deploymentId;
+  const deployment = id === undefined ? undefined : run.resolve(id)?.group.deployments[0];
+  if (deployment && group)
+    core.cooldown.recordFailure(deployment, error, group.group.deployments.length);
+}
+
+function deltaText(chunk: StreamChunk): string {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices)) return '';
+  const delta = (choices[0] as { delta?: { content?: unknown } } | undefined)?.delta;
+  return typeof delta?.content === 'string' ? delta.content : '';
+}
+
+/** The opening chunk of a stream: a role and no text. The client already has one. */
+function isRoleOnly(chunk: StreamChunk): boolean {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices) || choices.length !== 1) return false;
+  const choice = choices[0] as {
+    delta?: { role?: unknown; content?: unknown };
+    finish_reason?: unknown;
+  };
+  return (
+    choice.delta?.role !== undefined &&
+    (choice.delta.content === undefined || choice.delta.content === '') &&
+    choice.finish_reason == null
+  );
+}
+
+function withAssistantPrefix(body: GatewayRequestBody, partial: string): GatewayRequestBody {
+  const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
+  if (partial === '') return body;
+  return { ...body, messages: [...messages, { role: 'assistant', content: partial }] };
+}

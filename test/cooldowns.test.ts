@@ -212,4 +212,18 @@ router_settings: { num_retries: 0, fallbacks: [] }
     await readUntilError(response);
     assert.equal(await chatContent(await chat(url, 'chat-group')), 'Hello from b');
   });
+
+  void test('more than half of at least 5 calls failing within a minute benches a deployment', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      random: A_FIRST,
+      config: ({ a, b }) => pair(a, b),
+    });
+    upstreams.a.fail({ status: 500 });
+    // Each request fails on dep-a and is retried on dep-b; the 5th failure benches dep-a.
+    assert.deepEqual(await contents(url, 5), Array(5).fill('Hello from b'));
+    assert.equal(upstreams.a.hits().total, 5);
+    await contents(url, 2);
+    assert.equal(upstreams.a.hits().total, 5);
+  });
 });

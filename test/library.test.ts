@@ -1,0 +1,99 @@
+/**
+ * The in-process library: `new Router(config)` with a LiteLLM config object behaves like the
+ * proxy (same retries, fallbacks and errors), against real mock upstreams on loopback.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ConfigError, GatewayError, Router } from '../src/index.ts';
+import { startMockUpstream, type MockUpstream } from '../src/testing/index.ts';
+
+void describe('new Router(config)', () => {
+  let primary: MockUpstream;
+  let backup: MockUpstream;
+  let router: Router;
+
+  before(async () => {
+    primary = await startMockUpstream({ name: 'primary' });
+    backup = await startMockUpstream({ name: 'backup' });
+    router = new Router({
+      model_list: [
+        {
+          model_name: 'main',
+          litellm_params: { model: 'openai/gpt-4o', api_base: primary.baseUrl, api_key: 'k' },
+        },
+        {
+          model_name: 'spare',
+          litellm_params: { model: 'openai/gpt-4o', api_base: backup.baseUrl, api_key: 'k' },
+        },
+      ],
+      router_settings: { num_retries: 0, fallbacks: [{ main: ['spare'] }] },
+    });
+  });
+
+  after(async () => {
+    await router.close();
+    await Promise.all([primary.close(), backup.close()]);
+  });
+
+  void test('answers a chat completion with its meta', async () => {
+    primary.reset();
+    const { body, meta } = await router.chatCompletion({
+      model: 'main',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    assert.equal(
+      (body.choices as { message: { content: string } }[])[0]?.message.content,
+      'Hello from primary',
+    );
+    assert.equal(meta.group, 'main');
+  });
+
+  void test('falls back exactly as the proxy does', async () => {
+    primary.reset();
+    primary.fail({ status: 503, times: 1 });
+    const { body, meta } = await router.chatCompletion({
+      model: 'main',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    assert.equal(
+      (body.choices as { message: { content: string } }[])[0]?.message.content,
+      'Hello from backup',
+    );
+    assert.equal(meta.attemptedFallbacks, 1);
+  });
+
+  void test('streams chunks to the caller', async () => {
+    primary.reset();
+    const stream = await router.routeStream('chat', {
+      model: 'main',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    let text = '';
+    for await (const chunk of stream) {
+      const delta = (chunk.choices as { delta?: { content?: string } }[] | undefined)?.[0]?.delta;
+      text += delta?.content ?? '';
+    }
+    assert.equal(text, 'Hello from primary');
+  });
+
+  void test('rejects with a GatewayError carrying the status a client would see', async () => {
+    await assert.rejects(
+      router.chatCompletion({ model: 'nope', messages: [] }),
+      (error: unknown) =>
+        error instanceof GatewayError && error.status === 400 && error.param === 'model',
+    );
+  });
+
+  void test('a bad config object throws a ConfigError naming the key', () => {
+    assert.throws(
+      () =>
+        new Router({
+          model_list: [{ model_name: 'x', litellm_params: { model: 'openai/x', timeout: 'soon' } }],
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues.some((issue) => issue.includes('model_list[0].litellm_params.timeout')),
+    );
+  });
+});

@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createFakeClock, type MockUpstream } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
-import { chat, chatContent, expectOpenAiError, postJson, readUntilError } from './helpers/http.ts';
+import {
+  chat,
+  chatContent,
+  expectOpenAiError,
+  postJson,
+  readUntilError,
+  waitFor,
+} from './helpers/http.ts';
 
 const start = useGateways();
 
@@ -225,5 +232,57 @@ router_settings: { num_retries: 0, fallbacks: [] }
     assert.equal(upstreams.a.hits().total, 5);
     await contents(url, 2);
     assert.equal(upstreams.a.hits().total, 5);
+  });
+
+  void test("a client's mock_response error passes no verdict on the real deployment", async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      random: A_FIRST,
+      config: ({ a, b }) => pair(a, b, 'router_settings: { allowed_fails: 0, num_retries: 0 }'),
+    });
+    await expectOpenAiError(
+      await chat(url, 'chat-group', { mock_response: 'litellm.RateLimitError' }),
+      429,
+    );
+    assert.equal(await chatContent(await chat(url, 'chat-group')), 'Hello from a');
+  });
+
+  void test('streams that always break after their first chunk bench a lone deployment (counted once each)', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      config: ({ a }) => `
+model_list:
+  - model_name: solo
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${a.baseUrl}, api_key: k }
+router_settings: { num_retries: 0 }
+`,
+    });
+    upstreams.a.fail({ streamCutAfter: 2 });
+    for (let i = 0; i < 5; i += 1) {
+      const response = await postJson(`${url}/v1/chat/completions`, {
+        model: 'solo',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      await readUntilError(response);
+    }
+    await expectOpenAiError(await chat(url, 'solo'), 429);
+    assert.equal(upstreams.a.hits().total, 5);
+  });
+
+  void test("an attempt cut by the request's own overall_timeout does not count against the deployment", async () => {
+    const clock = createFakeClock();
+    const { url, upstreams } = await start({
+      upstreams: ['a', 'b'],
+      clock,
+      random: A_FIRST,
+      config: ({ a, b }) => pair(a, b, 'router_settings: { allowed_fails: 0, num_retries: 0 }'),
+    });
+    upstreams.a.fail({ hang: true, times: 1 });
+    const pending = chat(url, 'chat-group', { overall_timeout: 1 });
+    await waitFor(() => upstreams.a.hanging() === 1);
+    await clock.advanceAsync(1_000);
+    await expectOpenAiError(await pending, 408);
+    assert.equal(await chatContent(await chat(url, 'chat-group')), 'Hello from a');
   });
 });

@@ -155,6 +155,19 @@ router_settings:
     assert.equal(await chatContent(await chat(url, 'big')), 'Hello from safe');
   });
 
+  void test('a "*" entry of context_window_fallbacks serves every group', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ALL,
+      config: (u) =>
+        groups(
+          u,
+          `router_settings:\n  num_retries: 0\n  context_window_fallbacks: [{ "*": [big] }]\n`,
+        ),
+    });
+    upstreams.primary.fail({ kind: 'context_length' });
+    assert.equal(await chatContent(await chat(url, 'primary')), 'Hello from big');
+  });
+
   void test('a fallback may name a deployment id', async () => {
     const { url, upstreams } = await start({
       upstreams: ALL,

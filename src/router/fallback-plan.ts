@@ -85,9 +85,9 @@ export function configuredFallbacks(
   if (kind === 'none') return [];
   const specific =
     kind === 'context_window'
-      ? settings.contextWindowFallbacks.get(group)
+      ? forGroup(settings.contextWindowFallbacks, group)
       : kind === 'content_policy'
-        ? settings.contentPolicyFallbacks.get(group)
+        ? forGroup(settings.contentPolicyFallbacks, group)
         : undefined;
   const names = specific ?? generic(group, settings.fallbacks, settings.defaultFallbacks);
   return names.map((name) => ({ name, overrides: undefined }));
@@ -103,5 +103,10 @@ function generic(
 
 /** Whether a fallback list exists that a content-filtered answer could be sent to. */
 export function hasContentPolicyFallback(group: string, settings: RouterSettings): boolean {
-  return settings.contentPolicyFallbacks.has(group);
+  return forGroup(settings.contentPolicyFallbacks, group) !== undefined;
+}
+
+/** The group's own list, else a `"*"` entry of the same map. */
+function forGroup(map: FallbackMap, group: string): readonly string[] | undefined {
+  return map.get(group) ?? map.get('*');
 }

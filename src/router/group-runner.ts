@@ -25,6 +25,8 @@ export interface RouterCore {
   providerFor(deployment: Deployment, body: GatewayRequestBody): Provider;
   /** api_base without credentials, for the response headers. */
   shownApiBase(deploymentId: string): string | undefined;
+  /** How many deployments the group `name` has (cooldown rules depend on it). */
+  groupSize(name: string): number;
 }
 
 export interface GroupRun<T> {
@@ -34,6 +36,11 @@ export interface GroupRun<T> {
   readonly signal: AbortSignal | undefined;
   /** When the whole request must be over (epoch ms, `overall_timeout`); undefined = no cap. */
   readonly deadlineAt: number | undefined;
+  /**
+   * True for streams: a success is only known when the stream ends, so the verdict is left to
+   * the stream's supervisor instead of being recorded at the commit point.
+   */
+  readonly deferSuccess: boolean;
   /** One try on one deployment, allowed at most `maxMs` (the time left before the deadline). */
   readonly attempt: (
     deployment: Deployment,
@@ -52,7 +59,8 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
   const { target, body, meta, signal } = run;
   const { cooldown } = core;
   const groupName = target.group.name;
-  const groupSize = target.group.deployments.length;
+  // A client's mock_response answers without touching the deployment: no verdict on it.
+  const judged = typeof body.mock_response !== 'string';
   const numRetries = numRetriesFor(body, core.settings);
   const retryPolicy =
     core.settings.modelGroupRetryPolicy.get(groupName) ?? core.settings.retryPolicy;
@@ -65,24 +73,28 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     if (maxMs !== undefined && maxMs <= 0) throw overallTimeout(run);
     meta.deploymentId = deployment.id;
     meta.apiBase = core.shownApiBase(deployment.id);
-    cooldown.onAttemptStart(deployment.id);
+    if (judged) cooldown.onAttemptStart(deployment.id);
     const started = core.clock.now();
     let error: GatewayError;
     try {
       const value = await run.attempt(deployment, core.providerFor(deployment, body), maxMs);
       meta.upstreamMs += core.clock.now() - started;
-      cooldown.recordSuccess(deployment);
+      if (judged && !run.deferSuccess) cooldown.recordSuccess(deployment);
       return value;
     } catch (thrown) {
       meta.upstreamMs += core.clock.now() - started;
       error = toGatewayError(thrown);
     }
-    if (signal?.aborted) {
-      // The client left: no verdict on the deployment.
-      cooldown.onAttemptAbandoned(deployment.id);
-      throw error;
+    const budgetSpent =
+      maxMs !== undefined && error.kind === 'Timeout' && (timeLeft(core, run.deadlineAt) ?? 1) <= 0;
+    if (signal?.aborted || budgetSpent || !judged) {
+      // The client left, the request's own overall_timeout cut the attempt, or nothing real
+      // was called: no verdict on the deployment.
+      if (judged) cooldown.onAttemptAbandoned(deployment.id);
+      if (signal?.aborted || budgetSpent) throw error;
+    } else {
+      cooldown.recordFailure(deployment, error, core.groupSize(deployment.group));
     }
-    cooldown.recordFailure(deployment, error, groupSize);
     tried.add(deployment.id);
     if (retriesDone >= retryBudget(error, numRetries, retryPolicy)) throw error;
     const next = pick(core, target, tried);

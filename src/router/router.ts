@@ -11,7 +11,7 @@ import { safeUrl } from '../core/redact.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { unknownModelError } from '../errors/common-errors.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { Provider, ProviderResponse } from '../providers/provider.ts';
 import { createStrategy } from '../routing/create-strategy.ts';
 import { openStreamAttempt, sendAttempt, type AttemptInput } from './attempt.ts';
 import { prepareGroup, type SelectableGroup } from './candidates.ts';
@@ -116,6 +116,7 @@ export class Router implements RouterEngine {
       random,
       strategy: choice.strategy,
       shownApiBase: (id) => shownApiBase.get(id),
+      groupSize: (name) => plan.groups.get(name)?.deployments.length ?? 1,
       providerFor(deployment, body) {
         if (mockProvider && wantsMock(body, deployment)) return mockProvider;
         const provider = providerByDeployment.get(deployment.id);
@@ -140,24 +141,21 @@ export class Router implements RouterEngine {
     options: RouteOptions = {},
   ): Promise<RouterResult> {
     const { settings } = this.core;
-    const response = await this.serve(
-      body,
-      options,
-      async (attemptBody, deployment, provider, maxMs) => {
+    const run = this.prepare<ProviderResponse>(body, options, {
+      streams: false,
+      attempt: async (attemptBody, deployment, provider, maxMs) => {
         const answer = await sendAttempt({
           ...this.attemptBase(operation, attemptBody, options, deployment, provider),
           timeoutMs: capped(attemptTimeoutMs(attemptBody, deployment, settings), maxMs),
         });
-        if (hasContentPolicyFallback(deployment.group, settings))
+        if (hasContentPolicyFallback(deployment.group, settings)) {
           throwIfContentFiltered(answer.body, deployment);
+        }
         return answer;
       },
-    );
-    return {
-      body: response.value.body,
-      upstreamHeaders: response.value.headers,
-      meta: response.meta,
-    };
+    });
+    const answer = await this.execute(run);
+    return { body: answer.body, upstreamHeaders: answer.headers, meta: run.meta };
   }
 
   async routeStream(
@@ -166,10 +164,9 @@ export class Router implements RouterEngine {
     options: RouteOptions = {},
   ): Promise<RouterStream> {
     const { settings } = this.core;
-    const run = this.prepare<StreamSession>(
-      body,
-      options,
-      (attemptBody, deployment, provider, maxMs) =>
+    const run = this.prepare<StreamSession>(body, options, {
+      streams: true,
+      attempt: (attemptBody, deployment, provider, maxMs) =>
         openStreamAttempt({
           ...this.attemptBase(operation, attemptBody, options, deployment, provider),
           // The deadline bounds the wait for the first chunk; a stream that has started is left
@@ -177,7 +174,7 @@ export class Router implements RouterEngine {
           timeoutMs: capped(firstChunkTimeoutMs(attemptBody, deployment, settings), maxMs),
           idleTimeoutMs: settings.streamIdleTimeoutMs,
         }),
-    );
+    });
     const session = await this.execute(run);
     const midStream = settings.midStreamFallback && operation === 'chat';
     const chunks = superviseStream(this.core, run, session, midStream);
@@ -217,21 +214,11 @@ export class Router implements RouterEngine {
     await this.providers.close?.();
   }
 
-  /** Runs the request's plan (group, retries, fallbacks); attaches the meta to any error. */
-  private async serve<T>(
-    body: GatewayRequestBody,
-    options: RouteOptions,
-    attempt: RequestRun<T>['attempt'],
-  ): Promise<{ value: T; meta: ResponseMeta }> {
-    const run = this.prepare(body, options, attempt);
-    return { value: await this.execute(run), meta: run.meta };
-  }
-
   /** The request's plan; an unknown model is rejected here, with the meta for its headers. */
   private prepare<T>(
     body: GatewayRequestBody,
     options: RouteOptions,
-    attempt: RequestRun<T>['attempt'],
+    how: { streams: boolean; attempt: RequestRun<T>['attempt'] },
   ): RequestRun<T> {
     const meta = this.newMeta(body.model);
     const primary = this.groups.get(body.model);
@@ -248,10 +235,12 @@ export class Router implements RouterEngine {
       primary,
       resolve: this.resolveTarget,
       deadlineAt: overallMs === undefined ? undefined : meta.startedAt + overallMs,
-      attempt,
+      deferSuccess: how.streams,
+      attempt: how.attempt,
     };
   }
 
+  /** Runs the request's plan (group, retries, fallbacks); attaches the meta to any error. */
   private async execute<T>(run: RequestRun<T>): Promise<T> {
     try {
       return await serveRequest(this.core, run);

@@ -18,6 +18,8 @@ export interface RequestRun<T> {
   readonly resolve: (name: string) => SelectableGroup | undefined;
   /** When the whole request must be over (epoch ms); undefined = no cap. */
   readonly deadlineAt: number | undefined;
+  /** Streams leave success to their supervisor (see GroupRun.deferSuccess). */
+  readonly deferSuccess: boolean;
   /** One try of `body` on one deployment, allowed at most `maxMs` when a deadline applies. */
   readonly attempt: (
     body: GatewayRequestBody,
@@ -57,6 +59,7 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
       meta: run.meta,
       signal,
       deadlineAt: run.deadlineAt,
+      deferSuccess: run.deferSuccess,
       attempt: bind(run, body),
     });
   } catch (thrown) {
@@ -99,6 +102,7 @@ export async function serveFallbacks<T>(
         meta,
         signal,
         deadlineAt: run.deadlineAt,
+        deferSuccess: run.deferSuccess,
         attempt: bind(run, fallbackBody),
       });
     } catch (thrown) {

@@ -1,6 +1,6 @@
 import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
-import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
-import type { SelectableGroup } from './candidates.ts';
+import type { Deployment } from '../core/deployment.ts';
+import { toGatewayError } from '../errors/gateway-error.ts';
 import { clientFallbacks } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { serveFallbacks, type RequestRun } from './serve-request.ts';
@@ -21,49 +21,71 @@ export function superviseStream(
   session: StreamSession,
   midStreamFallback: boolean,
 ): AsyncIterable<StreamChunk> {
+  // A client's mock_response answers without touching the deployment: no verdict on it.
+  const judged = typeof run.body.mock_response !== 'string';
+
   async function* chunks(): AsyncGenerator<StreamChunk> {
     let partial = '';
     let id: unknown;
-    try {
-      for await (const chunk of session) {
-        id ??= chunk.id;
-        partial += deltaText(chunk);
-        yield chunk;
-      }
-      return;
-    } catch (thrown) {
-      const error = toGatewayError(thrown);
-      if (run.signal?.aborted) throw error;
-      const failedGroup = run.resolve(run.meta.group);
-      reportFailure(core, run, error, failedGroup);
-      if (!midStreamFallback || run.body.disable_fallbacks === true || !failedGroup) throw error;
-      const continuation: RequestRun<StreamSession> = {
-        ...run,
-        body: withAssistantPrefix(run.body, partial),
-        primary: failedGroup,
-      };
-      const fromClient = clientFallbacks(run.body, (name) => run.resolve(name) !== undefined);
-      const rest = await serveFallbacks(core, continuation, error, fromClient);
-      for await (const chunk of rest) {
-        if (isRoleOnly(chunk)) continue;
-        if (id !== undefined) chunk.id = id;
-        yield chunk;
+    let current: StreamSession = session;
+    let continued = false;
+    for (;;) {
+      const deployment = servingDeployment(run);
+      let settled = false;
+      try {
+        for await (const chunk of current) {
+          if (continued) {
+            if (isRoleOnly(chunk)) continue;
+            if (id !== undefined) chunk.id = id;
+          } else {
+            id ??= chunk.id;
+            partial += deltaText(chunk);
+          }
+          yield chunk;
+        }
+        settled = true;
+        if (judged && deployment) core.cooldown.recordSuccess(deployment);
+        return;
+      } catch (thrown) {
+        settled = true;
+        const error = toGatewayError(thrown);
+        if (run.signal?.aborted) {
+          if (judged && deployment) core.cooldown.onAttemptAbandoned(deployment.id);
+          throw error;
+        }
+        if (judged && deployment) {
+          core.cooldown.recordFailure(deployment, error, core.groupSize(deployment.group));
+        }
+        const failedGroup = run.resolve(run.meta.group);
+        if (
+          continued ||
+          !midStreamFallback ||
+          run.body.disable_fallbacks === true ||
+          !failedGroup
+        ) {
+          throw error;
+        }
+        const continuation: RequestRun<StreamSession> = {
+          ...run,
+          body: withAssistantPrefix(run.body, partial),
+          primary: failedGroup,
+        };
+        const fromClient = clientFallbacks(run.body, (name) => run.resolve(name) !== undefined);
+        current = await serveFallbacks(core, continuation, error, fromClient);
+        continued = true;
+      } finally {
+        // The consumer stopped reading (client gone): no verdict, but free a held probe slot.
+        if (!settled && judged && deployment) core.cooldown.onAttemptAbandoned(deployment.id);
       }
     }
   }
   return { [Symbol.asyncIterator]: chunks };
 }
 
-function reportFailure(
-  core: RouterCore,
-  run: RequestRun<StreamSession>,
-  error: GatewayError,
-  group: SelectableGroup | undefined,
-): void {
+/** The deployment whose stream is being read: the one the request committed to. */
+function servingDeployment(run: RequestRun<StreamSession>): Deployment | undefined {
   const id = run.meta.deploymentId;
-  const deployment = id === undefined ? undefined : run.resolve(id)?.group.deployments[0];
-  if (deployment && group)
-    core.cooldown.recordFailure(deployment, error, group.group.deployments.length);
+  return id === undefined ? undefined : run.resolve(id)?.group.deployments[0];
 }
 
 function deltaText(chunk: StreamChunk): string {

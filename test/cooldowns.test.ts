@@ -235,7 +235,7 @@ router_settings: { num_retries: 0, fallbacks: [] }
   });
 
   void test("a client's mock_response error passes no verdict on the real deployment", async () => {
-    const { url, upstreams } = await start({
+    const { url } = await start({
       upstreams: ['a', 'b'],
       random: A_FIRST,
       config: ({ a, b }) => pair(a, b, 'router_settings: { allowed_fails: 0, num_retries: 0 }'),

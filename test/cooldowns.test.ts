@@ -6,14 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createFakeClock, type MockUpstream } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
-import {
-  chat,
-  chatContent,
-  expectOpenAiError,
-  postJson,
-  readUntilError,
-  waitFor,
-} from './helpers/http.ts';
+import { chat, chatContent, expectOpenAiError, readUntilError, waitFor } from './helpers/http.ts';
 
 const start = useGateways();
 
@@ -211,11 +204,7 @@ router_settings: { num_retries: 0, fallbacks: [] }
       config: ({ a, b }) => pair(a, b, 'router_settings: { allowed_fails: 0 }'),
     });
     upstreams.a.fail({ streamCutAfter: 2, times: 1 });
-    const response = await postJson(`${url}/v1/chat/completions`, {
-      model: 'chat-group',
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-    });
+    const response = await chat(url, 'chat-group', { stream: true });
     await readUntilError(response);
     assert.equal(await chatContent(await chat(url, 'chat-group')), 'Hello from b');
   });
@@ -259,11 +248,7 @@ router_settings: { num_retries: 0 }
     });
     upstreams.a.fail({ streamCutAfter: 2 });
     for (let i = 0; i < 5; i += 1) {
-      const response = await postJson(`${url}/v1/chat/completions`, {
-        model: 'solo',
-        stream: true,
-        messages: [{ role: 'user', content: 'hi' }],
-      });
+      const response = await chat(url, 'solo', { stream: true });
       await readUntilError(response);
     }
     await expectOpenAiError(await chat(url, 'solo'), 429);

@@ -11,7 +11,6 @@ import {
   chat,
   chatContent,
   expectOpenAiError,
-  postJson,
   readUntilError,
   sseData,
   waitFor,
@@ -77,11 +76,7 @@ model_list:
 `,
     });
     upstreams.a.fail({ hang: true, times: 1 });
-    const pending = postJson(`${url}/v1/chat/completions`, {
-      model: 'chat-group',
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-    });
+    const pending = chat(url, 'chat-group', { stream: true });
     await waitFor(() => upstreams.a.hanging() === 1);
     await clock.advanceAsync(2_000);
     const response = await pending;
@@ -101,11 +96,7 @@ model_list:
       config: ({ a }) => one(a, '  stream_idle_timeout: 3'),
     });
     upstreams.a.fail({ streamStallAfter: 1 });
-    const response = await postJson(`${url}/v1/chat/completions`, {
-      model: 'chat-group',
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-    });
+    const response = await chat(url, 'chat-group', { stream: true });
     assert.equal(response.status, 200);
     const reading = readUntilError(response);
     await waitFor(() => upstreams.a.hanging() === 1);

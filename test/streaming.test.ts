@@ -129,11 +129,7 @@ router_settings: { num_retries: 0, mid_stream_fallback: ${midStream}, fallbacks:
 `;
 
   async function streamText(url: string): Promise<{ payloads: string[]; status: number }> {
-    const response = await postJson(`${url}/v1/chat/completions`, {
-      model: 'primary',
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-    });
+    const response = await chat(url, 'primary', { stream: true });
     const { text } = await readUntilError(response);
     return { payloads: sseData(text), status: response.status };
   }

@@ -6,6 +6,8 @@ import type { ResponseMeta } from '../core/response-meta.ts';
 import { noDeploymentsError } from '../errors/common-errors.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { CooldownTracker } from '../resilience/cooldown.ts';
+import type { RouterEvents } from '../core/router-events.ts';
+import { attemptError, emitBench, type AttemptSummary } from './observe.ts';
 import type { Provider } from '../providers/provider.ts';
 import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
 import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
@@ -27,6 +29,7 @@ export interface RouterCore {
   shownApiBase(deploymentId: string): string | undefined;
   /** How many deployments the group `name` has (cooldown rules depend on it). */
   groupSize(name: string): number;
+  readonly events: RouterEvents;
 }
 
 export interface GroupRun<T> {
@@ -41,6 +44,10 @@ export interface GroupRun<T> {
    * the stream's supervisor instead of being recorded at the commit point.
    */
   readonly deferSuccess: boolean;
+  /** The group the client asked for (observers label by it). */
+  readonly requestedGroup: string;
+  /** What a successful attempt's value tells observers. */
+  readonly summarize: (value: T) => AttemptSummary;
   /** One try on one deployment, allowed at most `maxMs` (the time left before the deadline). */
   readonly attempt: (
     deployment: Deployment,
@@ -70,20 +77,47 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
   if (!deployment) throw allBenched(core, target);
   for (let retriesDone = 0; ;) {
     const maxMs = timeLeft(core, run.deadlineAt);
-    if (maxMs !== undefined && maxMs <= 0) throw overallTimeout(run);
+    if (maxMs !== undefined && maxMs <= 0) throw overallTimeout(groupName);
     meta.deploymentId = deployment.id;
     meta.apiBase = core.shownApiBase(deployment.id);
     if (judged) cooldown.onAttemptStart(deployment.id);
+    const stream = run.deferSuccess;
+    if (core.events.has('attempt:start')) core.events.emit('attempt:start', { deployment, stream });
     const started = core.clock.now();
     let error: GatewayError;
     try {
       const value = await run.attempt(deployment, core.providerFor(deployment, body), maxMs);
-      meta.upstreamMs += core.clock.now() - started;
+      const latencyMs = core.clock.now() - started;
+      meta.upstreamMs += latencyMs;
       if (judged && !run.deferSuccess) cooldown.recordSuccess(deployment);
+      if (core.events.has('attempt:end')) {
+        const summary = run.summarize(value);
+        core.events.emit('attempt:end', {
+          deployment,
+          stream,
+          latencyMs,
+          error: undefined,
+          upstreamHeaders: summary.upstreamHeaders,
+          completionTokens: summary.completionTokens,
+          requestedGroup: run.requestedGroup,
+        });
+      }
       return value;
     } catch (thrown) {
-      meta.upstreamMs += core.clock.now() - started;
+      const latencyMs = core.clock.now() - started;
+      meta.upstreamMs += latencyMs;
       error = toGatewayError(thrown);
+      if (core.events.has('attempt:end')) {
+        core.events.emit('attempt:end', {
+          deployment,
+          stream,
+          latencyMs,
+          error: attemptError(error),
+          upstreamHeaders: undefined,
+          completionTokens: undefined,
+          requestedGroup: run.requestedGroup,
+        });
+      }
     }
     const budgetSpent =
       maxMs !== undefined && error.kind === 'Timeout' && (timeLeft(core, run.deadlineAt) ?? 1) <= 0;
@@ -93,7 +127,8 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
       if (judged) cooldown.onAttemptAbandoned(deployment.id);
       if (signal?.aborted || budgetSpent) throw error;
     } else {
-      cooldown.recordFailure(deployment, error, core.groupSize(deployment.group));
+      const bench = cooldown.recordFailure(deployment, error, core.groupSize(deployment.group));
+      emitBench(core.events, deployment, bench, error);
     }
     tried.add(deployment.id);
     if (retriesDone >= retryBudget(error, numRetries, retryPolicy)) throw error;
@@ -127,10 +162,10 @@ export function timeLeft(core: RouterCore, deadlineAt: number | undefined): numb
   return deadlineAt === undefined ? undefined : deadlineAt - core.clock.now();
 }
 
-function overallTimeout(run: GroupRun<unknown>): GatewayError {
+function overallTimeout(groupName: string): GatewayError {
   return new GatewayError(
     'Timeout',
-    `litellm.Timeout: the request's overall_timeout passed before model group ${run.target.group.name} could answer`,
+    `litellm.Timeout: the request's overall_timeout passed before model group ${groupName} could answer`,
   );
 }
 

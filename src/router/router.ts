@@ -6,7 +6,7 @@ import { createProviderRegistry } from '../providers/registry.ts';
 import { createCooldownTracker, type CooldownTracker } from '../resilience/cooldown.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
-import type { GatewayRequestBody, Operation, ResponseBody } from '../core/openai-types.ts';
+import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { safeUrl } from '../core/redact.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { unknownModelError } from '../errors/common-errors.ts';
@@ -25,6 +25,9 @@ import {
   wantsMock,
 } from './request-settings.ts';
 import { superviseStream } from './stream-supervisor.ts';
+import { throwIfContentFiltered } from './content-filter.ts';
+import { attemptError, completionTokensOf } from './observe.ts';
+import { RouterEvents } from '../core/router-events.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
 import type { StreamSession } from './stream-session.ts';
 import type {
@@ -65,6 +68,8 @@ export class Router implements RouterEngine {
   private readonly core: RouterCore;
   /** Deployment benches (read-only use outside the router: health, metrics, shared state). */
   readonly cooldown: CooldownTracker;
+  /** What observers (metrics, logs) subscribe to. */
+  readonly events = new RouterEvents();
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
   /** Every deployment as a one-deployment target, for fallbacks that name a deployment id. */
   private readonly singleDeployments: ReadonlyMap<string, SelectableGroup>;
@@ -108,6 +113,14 @@ export class Router implements RouterEngine {
       disabled: plan.settings.disableCooldowns,
     });
     this.cooldown = cooldown;
+    // Benches are reported by the request that caused them (with its status); the tracker
+    // reports the lazy recoveries, which no request owns.
+    cooldown.onEvent((event) => {
+      const deployment = plan.deployments.get(event.deploymentId);
+      if (!deployment || event.type === 'bench') return;
+      const state = event.type === 'half-open' ? 'half-open' : 'healthy';
+      this.events.emit('cooldown', { deployment, state, until: undefined, status: undefined });
+    });
     this.core = {
       settings: plan.settings,
       cooldown,
@@ -117,6 +130,7 @@ export class Router implements RouterEngine {
       strategy: choice.strategy,
       shownApiBase: (id) => shownApiBase.get(id),
       groupSize: (name) => plan.groups.get(name)?.deployments.length ?? 1,
+      events: this.events,
       providerFor(deployment, body) {
         if (mockProvider && wantsMock(body, deployment)) return mockProvider;
         const provider = providerByDeployment.get(deployment.id);
@@ -141,8 +155,12 @@ export class Router implements RouterEngine {
     options: RouteOptions = {},
   ): Promise<RouterResult> {
     const { settings } = this.core;
-    const run = this.prepare<ProviderResponse>(body, options, {
+    const run = this.prepare<ProviderResponse>(operation, body, options, {
       streams: false,
+      summarize: (answer) => ({
+        upstreamHeaders: answer.headers,
+        completionTokens: completionTokensOf(answer.body),
+      }),
       attempt: async (attemptBody, deployment, provider, maxMs) => {
         const answer = await sendAttempt({
           ...this.attemptBase(operation, attemptBody, options, deployment, provider),
@@ -154,7 +172,8 @@ export class Router implements RouterEngine {
         return answer;
       },
     });
-    const answer = await this.execute(run);
+    const answer = await this.execute(run, operation);
+    this.requestEnded(operation, run, undefined, undefined);
     return { body: answer.body, upstreamHeaders: answer.headers, meta: run.meta };
   }
 
@@ -164,8 +183,12 @@ export class Router implements RouterEngine {
     options: RouteOptions = {},
   ): Promise<RouterStream> {
     const { settings } = this.core;
-    const run = this.prepare<StreamSession>(body, options, {
+    const run = this.prepare<StreamSession>(operation, body, options, {
       streams: true,
+      summarize: (session) => ({
+        upstreamHeaders: session.upstreamHeaders,
+        completionTokens: undefined,
+      }),
       attempt: (attemptBody, deployment, provider, maxMs) =>
         openStreamAttempt({
           ...this.attemptBase(operation, attemptBody, options, deployment, provider),
@@ -175,9 +198,13 @@ export class Router implements RouterEngine {
           idleTimeoutMs: settings.streamIdleTimeoutMs,
         }),
     });
-    const session = await this.execute(run);
+    const session = await this.execute(run, operation);
+    const ttftMs = this.core.clock.now() - run.meta.startedAt;
     const midStream = settings.midStreamFallback && operation === 'chat';
-    const chunks = superviseStream(this.core, run, session, midStream);
+    const chunks = superviseStream(this.core, run, session, {
+      midStreamFallback: midStream,
+      onEnd: (error) => this.requestEnded(operation, run, ttftMs, error),
+    });
     return {
       upstreamHeaders: session.upstreamHeaders,
       meta: run.meta,
@@ -216,15 +243,17 @@ export class Router implements RouterEngine {
 
   /** The request's plan; an unknown model is rejected here, with the meta for its headers. */
   private prepare<T>(
+    operation: Operation,
     body: GatewayRequestBody,
     options: RouteOptions,
-    how: { streams: boolean; attempt: RequestRun<T>['attempt'] },
+    how: Pick<RequestRun<T>, 'attempt' | 'summarize'> & { streams: boolean },
   ): RequestRun<T> {
     const meta = this.newMeta(body.model);
     const primary = this.groups.get(body.model);
     if (!primary) {
       const error = unknownModelError(body.model, this.modelGroups());
       error.meta = meta;
+      this.emitRequestEnd(operation, how.streams, meta, body.model, undefined, error);
       throw error;
     }
     const overallMs = overallTimeoutMs(body, this.core.settings);
@@ -236,19 +265,50 @@ export class Router implements RouterEngine {
       resolve: this.resolveTarget,
       deadlineAt: overallMs === undefined ? undefined : meta.startedAt + overallMs,
       deferSuccess: how.streams,
+      summarize: how.summarize,
       attempt: how.attempt,
     };
   }
 
   /** Runs the request's plan (group, retries, fallbacks); attaches the meta to any error. */
-  private async execute<T>(run: RequestRun<T>): Promise<T> {
+  private async execute<T>(run: RequestRun<T>, operation: Operation): Promise<T> {
     try {
       return await serveRequest(this.core, run);
     } catch (thrown) {
       const error = toGatewayError(thrown);
       error.meta = run.meta;
+      this.requestEnded(operation, run, undefined, error);
       throw error;
     }
+  }
+
+  private requestEnded<T>(
+    operation: Operation,
+    run: RequestRun<T>,
+    ttftMs: number | undefined,
+    error: GatewayError | undefined,
+  ): void {
+    this.emitRequestEnd(operation, run.deferSuccess, run.meta, run.body.model, ttftMs, error);
+  }
+
+  private emitRequestEnd(
+    operation: Operation,
+    stream: boolean,
+    meta: ResponseMeta,
+    requestedGroup: string,
+    ttftMs: number | undefined,
+    error: GatewayError | undefined,
+  ): void {
+    if (!this.events.has('request:end')) return;
+    this.events.emit('request:end', {
+      operation,
+      stream,
+      meta,
+      requestedGroup,
+      durationMs: this.core.clock.now() - meta.startedAt,
+      ttftMs,
+      error: error ? attemptError(error) : undefined,
+    });
   }
 
   /** What every attempt shares, whatever its kind. */
@@ -290,24 +350,6 @@ function capped(timeoutMs: number, maxMs: number | undefined): number {
 
 /** Health probes never ask for the mock: a deployment's own `mock_response` still applies. */
 const PROBE_BODY: GatewayRequestBody = { model: '' };
-
-/**
- * A 200 whose choice was cut by the provider's content filter, turned into a content-policy
- * error so `content_policy_fallbacks` can answer instead (only when the group has them).
- */
-function throwIfContentFiltered(body: ResponseBody, deployment: Deployment): void {
-  const choices = body.choices;
-  if (!Array.isArray(choices)) return;
-  for (const choice of choices as unknown[]) {
-    if ((choice as { finish_reason?: unknown } | null)?.finish_reason === 'content_filter') {
-      throw new GatewayError(
-        'ContentPolicyViolationError',
-        `litellm.ContentPolicyViolationError: the answer of deployment ${deployment.id} was stopped by its content filter`,
-        { deploymentId: deployment.id },
-      );
-    }
-  }
-}
 
 function isRouterPlan(config: unknown): config is RouterPlan {
   return (

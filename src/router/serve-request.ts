@@ -7,6 +7,7 @@ import type { Provider } from '../providers/provider.ts';
 import type { SelectableGroup } from './candidates.ts';
 import { clientFallbacks, configuredFallbacks, type FallbackTarget } from './fallback-plan.ts';
 import { runGroup, timeLeft, type RouterCore } from './group-runner.ts';
+import type { AttemptSummary } from './observe.ts';
 
 export interface RequestRun<T> {
   readonly body: GatewayRequestBody;
@@ -20,6 +21,8 @@ export interface RequestRun<T> {
   readonly deadlineAt: number | undefined;
   /** Streams leave success to their supervisor (see GroupRun.deferSuccess). */
   readonly deferSuccess: boolean;
+  /** What a successful attempt's value tells observers. */
+  readonly summarize: (value: T) => AttemptSummary;
   /** One try of `body` on one deployment, allowed at most `maxMs` when a deadline applies. */
   readonly attempt: (
     body: GatewayRequestBody,
@@ -60,6 +63,8 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
       signal,
       deadlineAt: run.deadlineAt,
       deferSuccess: run.deferSuccess,
+      requestedGroup: primary.group.name,
+      summarize: run.summarize,
       attempt: bind(run, body),
     });
   } catch (thrown) {
@@ -96,23 +101,38 @@ export async function serveFallbacks<T>(
     meta.group = group.group.name;
     const fallbackBody = target.overrides ? { ...body, ...target.overrides } : body;
     try {
-      return await runGroup(core, {
+      const value = await runGroup(core, {
         target: group,
         body: fallbackBody,
         meta,
         signal,
         deadlineAt: run.deadlineAt,
         deferSuccess: run.deferSuccess,
+        requestedGroup: body.model,
+        summarize: run.summarize,
         attempt: bind(run, fallbackBody),
       });
+      emitFallback(core, body.model, group.group.name, true);
+      return value;
     } catch (thrown) {
       const error = toGatewayError(thrown);
+      emitFallback(core, body.model, group.group.name, false);
       failures.push(`${target.name} (${error.kind})`);
       if (signal?.aborted) break;
     }
   }
   meta.group = primary.group.name;
   throw failures.length === 0 ? primaryError : withFallbacksTried(primaryError, failures);
+}
+
+function emitFallback(
+  core: RouterCore,
+  requestedGroup: string,
+  fallbackGroup: string,
+  ok: boolean,
+): void {
+  if (core.events.has('fallback'))
+    core.events.emit('fallback', { requestedGroup, fallbackGroup, ok });
 }
 
 function bind<T>(run: RequestRun<T>, body: GatewayRequestBody) {

@@ -1,6 +1,7 @@
 import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
 import type { Deployment } from '../core/deployment.ts';
-import { toGatewayError } from '../errors/gateway-error.ts';
+import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
+import { emitBench } from './observe.ts';
 import { clientFallbacks } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { serveFallbacks, type RequestRun } from './serve-request.ts';
@@ -19,8 +20,13 @@ export function superviseStream(
   core: RouterCore,
   run: RequestRun<StreamSession>,
   session: StreamSession,
-  midStreamFallback: boolean,
+  options: {
+    readonly midStreamFallback: boolean;
+    /** Called once when the stream is over: cleanly (no error), broken, or abandoned. */
+    readonly onEnd: (error: GatewayError | undefined) => void;
+  },
 ): AsyncIterable<StreamChunk> {
+  const { midStreamFallback } = options;
   // A client's mock_response answers without touching the deployment: no verdict on it.
   const judged = typeof run.body.mock_response !== 'string';
 
@@ -54,7 +60,13 @@ export function superviseStream(
           throw error;
         }
         if (judged && deployment) {
-          core.cooldown.recordFailure(deployment, error, core.groupSize(deployment.group));
+          const groupSize = core.groupSize(deployment.group);
+          emitBench(
+            core.events,
+            deployment,
+            core.cooldown.recordFailure(deployment, error, groupSize),
+            error,
+          );
         }
         const failedGroup = run.resolve(run.meta.group);
         if (
@@ -79,7 +91,18 @@ export function superviseStream(
       }
     }
   }
-  return { [Symbol.asyncIterator]: chunks };
+  async function* observed(): AsyncGenerator<StreamChunk> {
+    let failure: GatewayError | undefined;
+    try {
+      yield* chunks();
+    } catch (thrown) {
+      failure = toGatewayError(thrown);
+      throw failure;
+    } finally {
+      options.onEnd(failure);
+    }
+  }
+  return { [Symbol.asyncIterator]: observed };
 }
 
 /** The deployment whose stream is being read: the one the request committed to. */

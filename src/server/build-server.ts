@@ -14,6 +14,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { GeneralSettings } from '../config/plan.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { MetricsExporter } from '../observability/metrics.ts';
 import type { RouterEngine } from '../router/types.ts';
 import { createAuthGuard } from './auth.ts';
 import { createErrorHandler } from './error-response.ts';
@@ -23,6 +24,7 @@ import { registerChatRoutes } from './routes/chat.ts';
 import { registerCompletionRoutes } from './routes/completions.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import type { ServerContext } from './server-context.ts';
 
@@ -38,6 +40,8 @@ export interface BuildServerOptions {
   readonly clock?: Clock;
   /** Reported by `/health/readiness`. Default: the package version. */
   readonly version?: string;
+  /** Served on `GET /metrics`. Default: none (the route is not registered). */
+  readonly metrics?: MetricsExporter;
 }
 
 export interface GatewayServer {
@@ -94,6 +98,12 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
   registerEmbeddingRoutes(app, context);
   registerModelRoutes(app, context);
   registerHealthRoutes(app, context);
+  if (options.metrics) {
+    registerMetricsRoutes(app, context, {
+      metrics: options.metrics,
+      requireAuth: general.requireAuthForMetrics,
+    });
+  }
 
   return { app, markReady: () => lifecycle.markReady(), drain: () => lifecycle.drain() };
 }

@@ -1,0 +1,93 @@
+/**
+ * Labelled children per deployment, built once on first use and kept in Maps: the request path
+ * does a Map lookup and an increment, never a label hash or an object allocation. Keys are
+ * bounded by the config (deployments × groups) and by closed sets (statuses, error kinds).
+ */
+import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { Deployment } from '../core/deployment.ts';
+import type { MetricSet } from './metrics-definitions.ts';
+import { cached, deploymentLabels } from './metrics-labels.ts';
+
+/** The series of one deployment reached through one requested model. */
+export interface RequestedSeries {
+  readonly success: Counter.Internal;
+  readonly total: Counter.Internal;
+  readonly apiLatency: Histogram.Internal<string>;
+  readonly timeToFirstToken: Histogram.Internal<string>;
+}
+
+/** Everything labelled by one deployment. */
+export interface DeploymentSeries {
+  readonly deployment: Deployment;
+  readonly state: Gauge.Internal<string>;
+  readonly latencyPerOutputToken: Histogram.Internal<string>;
+  readonly remainingRequests: Gauge.Internal<string>;
+  readonly remainingTokens: Gauge.Internal<string>;
+  readonly overheadLatency: Histogram.Internal<string>;
+  readonly healthy: Gauge.Internal<string>;
+  readonly unhealthy: Gauge.Internal<string>;
+  requested(requestedModel: string): RequestedSeries;
+  failure(requestedModel: string, status: number, errorClass: string): Counter.Internal;
+  cooledDown(status: number | undefined): Counter.Internal;
+}
+
+/** Returns the (cached) series of a deployment; builds them on its first event. */
+export function createSeriesCache(
+  metrics: MetricSet,
+): (deployment: Deployment) => DeploymentSeries {
+  const byId = new Map<string, DeploymentSeries>();
+  return (deployment) => cached(byId, deployment.id, () => buildSeries(metrics, deployment));
+}
+
+function buildSeries(metrics: MetricSet, deployment: Deployment): DeploymentSeries {
+  const labels = deploymentLabels(deployment);
+  const modelGroup = {
+    model_group: deployment.group,
+    api_provider: labels.api_provider,
+    api_base: labels.api_base,
+    litellm_model_name: labels.litellm_model_name,
+    model_id: labels.model_id,
+  };
+  const health = { model: deployment.group, model_id: deployment.id };
+  const requested = new Map<string, RequestedSeries>();
+  const failures = new Map<string, Counter.Internal>();
+  const cooled = new Map<string, Counter.Internal>();
+  return {
+    deployment,
+    state: metrics.deploymentState.labels(labels),
+    latencyPerOutputToken: metrics.latencyPerOutputToken.labels(labels),
+    remainingRequests: metrics.remainingRequests.labels(modelGroup),
+    remainingTokens: metrics.remainingTokens.labels(modelGroup),
+    overheadLatency: metrics.overheadLatency.labels(modelGroup),
+    healthy: metrics.modelHealth.labels({ ...health, status: 'healthy' }),
+    unhealthy: metrics.modelHealth.labels({ ...health, status: 'unhealthy' }),
+    requested: (requestedModel) =>
+      cached(requested, requestedModel, () => {
+        const perRequested = { requested_model: requestedModel, ...labels };
+        const api = {
+          model: labels.litellm_model_name,
+          requested_model: requestedModel,
+          model_id: labels.model_id,
+        };
+        return {
+          success: metrics.deploymentSuccess.labels(perRequested),
+          total: metrics.deploymentTotal.labels(perRequested),
+          apiLatency: metrics.apiLatency.labels(api),
+          timeToFirstToken: metrics.timeToFirstToken.labels(api),
+        };
+      }),
+    failure: (requestedModel, status, errorClass) =>
+      cached(failures, `${requestedModel}\n${status}\n${errorClass}`, () =>
+        metrics.deploymentFailure.labels({
+          requested_model: requestedModel,
+          ...labels,
+          exception_status: String(status),
+          exception_class: errorClass,
+        }),
+      ),
+    cooledDown: (status) =>
+      cached(cooled, String(status ?? ''), () =>
+        metrics.cooledDown.labels({ ...labels, exception_status: String(status ?? '') }),
+      ),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Request-level series: what the client saw (status, total latency, the gateway's own
+ * overhead), one `request:end` event per request. Children are cached by their label values,
+ * which are config names and closed sets only.
+ */
+import type { Counter, Histogram } from 'prom-client';
+import type { RouterEventMap } from '../core/router-events.ts';
+import type { MetricSet } from './metrics-definitions.ts';
+import type { DeploymentSeries } from './metrics-deployment.ts';
+import { cached } from './metrics-labels.ts';
+
+export interface RequestSeries {
+  /**
+   * Records one finished request. `requestedModel` is already bounded (a configured name or
+   * UNKNOWN_MODEL); `answered` is the deployment that answered or failed last, if any.
+   */
+  record(
+    event: RouterEventMap['request:end'],
+    requestedModel: string,
+    answered: DeploymentSeries | undefined,
+  ): void;
+}
+
+interface Outcome {
+  readonly proxyTotal: Counter.Internal;
+  readonly proxyFailed: Counter.Internal | undefined;
+  readonly requests: Counter.Internal;
+}
+
+export function createRequestSeries(metrics: MetricSet): RequestSeries {
+  const outcomes = new Map<string, Outcome>();
+  const totals = new Map<string, Histogram.Internal<string>>();
+  const overheads = new Map<string, Histogram.Internal<string>>();
+
+  const outcome = (requestedModel: string, status: number, errorClass: string | undefined) =>
+    cached(outcomes, `${requestedModel}\n${status}\n${errorClass ?? ''}`, () => ({
+      proxyTotal: metrics.proxyTotalRequests.labels({
+        requested_model: requestedModel,
+        status_code: String(status),
+      }),
+      proxyFailed:
+        errorClass === undefined
+          ? undefined
+          : metrics.proxyFailedRequests.labels({
+              requested_model: requestedModel,
+              exception_status: String(status),
+              exception_class: errorClass,
+            }),
+      requests: metrics.requests.labels({
+        model: requestedModel,
+        status: errorClass ?? 'success',
+      }),
+    }));
+
+  const totalLatency = (requestedModel: string, answered: DeploymentSeries | undefined) => {
+    const deployment = answered?.deployment;
+    return cached(totals, `${requestedModel}\n${deployment?.id ?? ''}`, () =>
+      metrics.requestTotalLatency.labels({
+        requested_model: requestedModel,
+        model: deployment?.upstreamModel ?? '',
+        model_id: deployment?.id ?? '',
+      }),
+    );
+  };
+
+  /** Overhead of a request no deployment touched (unknown model, everything benched). */
+  const unattributedOverhead = (requestedModel: string) =>
+    cached(overheads, requestedModel, () =>
+      metrics.overheadLatency.labels({ model_group: requestedModel }),
+    );
+
+  return {
+    record(event, requestedModel, answered) {
+      const { error } = event;
+      const counted = outcome(requestedModel, error?.status ?? 200, error?.kind);
+      counted.proxyTotal.inc();
+      counted.proxyFailed?.inc();
+      counted.requests.inc();
+      totalLatency(requestedModel, answered).observe(event.durationMs / 1000);
+      // Upstream time is counted to the first chunk for streams, so a committed stream's
+      // overhead is measured up to the first token the client got, not to the stream's end.
+      const gatewayMs = event.ttftMs ?? event.durationMs;
+      const overheadMs = Math.max(0, gatewayMs - event.meta.upstreamMs);
+      const overhead = answered?.overheadLatency ?? unattributedOverhead(requestedModel);
+      overhead.observe(overheadMs / 1000);
+    },
+  };
+}

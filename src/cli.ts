@@ -1,6 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, describePlan, loadPlan } from './config/index.ts';
-import { createLogger, isLogLevel, LOG_LEVELS } from './observability/logger.ts';
+import {
+  createLogger,
+  isLogLevel,
+  levelFromLitellm,
+  LITELLM_LOG_LEVELS,
+  LOG_LEVELS,
+} from './observability/logger.ts';
 import { createStrategy } from './routing/create-strategy.ts';
 import { startGateway } from './server/start-gateway.ts';
 import { runMockUpstreamCommand } from './testing/mock-command.ts';
@@ -46,9 +52,19 @@ function logLevel(value: string): string {
   return value;
 }
 
+/** LiteLLM's `LITELLM_LOG` (DEBUG, INFO, WARNING, ERROR, CRITICAL), as a pino level. */
+function litellmLogLevel(value: string): string {
+  const level = levelFromLitellm(value);
+  if (level === undefined)
+    throw new Error(`expected one of ${LITELLM_LOG_LEVELS.join(', ')}, got "${value}"`);
+  return level;
+}
+
 async function serve(options: { config: string; port?: number; host: string }): Promise<void> {
   const listenPort = options.port ?? fromEnv('PORT', port, 4000);
-  const logger = createLogger({ level: fromEnv('LOG_LEVEL', logLevel, 'info') });
+  // Both are validated, so a typo in either stops start-up; LOG_LEVEL wins when both are set.
+  const litellmLevel = fromEnv('LITELLM_LOG', litellmLogLevel, 'info');
+  const logger = createLogger({ level: fromEnv('LOG_LEVEL', logLevel, litellmLevel) });
   let loaded;
   try {
     loaded = loadPlan(options.config, { env: process.env });

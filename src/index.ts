@@ -8,7 +8,8 @@
  * ```
  */
 export { Router } from './router/router.ts';
-export type { ProviderLookup, RouterOptions } from './router/router.ts';
+export type { RouterOptions } from './router/router.ts';
+export type { ProviderLookup } from './router/router-setup.ts';
 export type {
   HealthEndpoint,
   HealthReport,

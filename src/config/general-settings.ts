@@ -41,6 +41,7 @@ export function compileGeneralSettings(
     backgroundHealthChecks: general.background_health_checks ?? false,
     healthCheckIntervalMs:
       toMs(general.health_check_interval) ?? GENERAL_DEFAULTS.healthCheckIntervalMs,
+    enableHealthCheckRouting: general.enable_health_check_routing ?? false,
     requireAuthForMetrics:
       general.require_auth_for_metrics_endpoint ??
       config.litellm_settings?.require_auth_for_metrics_endpoint ??

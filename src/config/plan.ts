@@ -116,9 +116,15 @@ export interface GeneralSettings {
   readonly maxRequestBodyBytes: number;
   /** Per-deployment timeout of a `/health` probe, in ms (`health_check_timeout`). Default 10_000. */
   readonly healthCheckTimeoutMs: number;
+  /** Probe every deployment every `healthCheckIntervalMs` (`background_health_checks`). */
   readonly backgroundHealthChecks: boolean;
-  /** Seconds between background health checks, in ms (`health_check_interval`). Default 300_000. */
+  /** Time between background health checks, in ms (`health_check_interval`). Default 300_000. */
   readonly healthCheckIntervalMs: number;
+  /**
+   * Selection skips deployments whose latest background check failed while their group has
+   * another (`enable_health_check_routing`). Default false.
+   */
+  readonly enableHealthCheckRouting: boolean;
   readonly requireAuthForMetrics: boolean;
   /** How long SIGTERM waits for in-flight requests and streams, in ms. Default 30_000. */
   readonly drainTimeoutMs: number;

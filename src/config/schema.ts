@@ -200,6 +200,8 @@ const generalSettings = mapping({
   background_health_checks: bool().optional(),
   /** Seconds between background health checks. Default 300. */
   health_check_interval: seconds().optional(),
+  /** Selection skips deployments whose latest background check failed. Default false. */
+  enable_health_check_routing: bool().optional(),
   require_auth_for_metrics_endpoint: bool().optional(),
   /** Ours: how long SIGTERM waits for in-flight requests, s. Default 30. */
   drain_timeout: secondsOrZero().optional(),
@@ -238,6 +240,10 @@ const modelInfo = z.looseObject(
     max_input_tokens: positiveInt().optional(),
     max_output_tokens: positiveInt().optional(),
     mode: oneOf(MODEL_MODES).optional(),
+    /** The upstream model health checks call instead of the deployment's own (`provider/model`). */
+    health_check_model: name().optional(),
+    /** Leaves this deployment out of background health checks. */
+    disable_background_health_check: bool().optional(),
   },
   { error: 'expected a mapping (key: value pairs)' },
 );

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -9,9 +9,39 @@ export function isLogLevel(value: string): boolean {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
+/**
+ * LiteLLM's `LITELLM_LOG` values (Python logging names, any case) and the pino level each
+ * means. pino's own names are accepted too.
+ */
+const LITELLM_LEVELS: Readonly<Record<string, string>> = {
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARNING: 'warn',
+  WARN: 'warn',
+  ERROR: 'error',
+  CRITICAL: 'fatal',
+};
+
+/** The pino level for a `LITELLM_LOG` value, or undefined when it names none. */
+export function levelFromLitellm(value: string): string | undefined {
+  const upper = value.toUpperCase();
+  const mapped = LITELLM_LEVELS[upper];
+  if (mapped !== undefined) return mapped;
+  const lower = value.toLowerCase();
+  return isLogLevel(lower) ? lower : undefined;
+}
+
+/** Names `LITELLM_LOG` accepts, for error messages. */
+export const LITELLM_LOG_LEVELS: readonly string[] = Object.keys(LITELLM_LEVELS);
+
 export interface LoggerOptions {
-  /** pino level. Default `info`; `LOG_LEVEL` in the environment overrides it in the CLI. */
+  /**
+   * pino level. Default `info`; in the CLI `LOG_LEVEL` sets it, else `LITELLM_LOG` (LiteLLM's
+   * names: DEBUG, INFO, WARNING, ERROR, CRITICAL).
+   */
   readonly level?: string;
+  /** Where JSON lines go. Default: stdout. Tests pass a stream that collects them. */
+  readonly destination?: DestinationStream;
 }
 
 /**
@@ -19,7 +49,7 @@ export interface LoggerOptions {
  * second line of defence; the first is never passing them to the logger at all.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({
+  const settings = {
     level: options.level ?? 'info',
     base: { service: 'switchyard' },
     redact: {
@@ -29,11 +59,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         'apiKey',
         '*.apiKey',
         'master_key',
+        '*.master_key',
+        'masterKey',
         '*.masterKey',
+        'password',
+        '*.password',
+        'redis_password',
+        '*.redis_password',
         'authorization',
         '*.authorization',
       ],
       censor: '<redacted>',
     },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -24,14 +24,36 @@ function probeRequest(deployment: Deployment): { operation: Operation; body: Gat
 }
 
 /**
+ * The deployment as a probe calls it: `model_info.health_check_model` (LiteLLM's key, for
+ * wildcard or costly deployments) replaces the upstream model. A `provider/` prefix naming the
+ * deployment's own provider is dropped, as in `litellm_params.model`.
+ */
+function probeTarget(deployment: Deployment): Deployment {
+  const model = deployment.info.health_check_model;
+  if (typeof model !== 'string' || model === '') return deployment;
+  const prefix = `${deployment.provider}/`;
+  const upstreamModel = model.startsWith(prefix) ? model.slice(prefix.length) : model;
+  return { ...deployment, upstreamModel };
+}
+
+export interface ProbeOptions {
+  readonly clock: Clock;
+  /** Bound on the whole probe, in ms (`health_check_timeout`). */
+  readonly timeoutMs: number;
+  /** Cancels the probe (a stopping health checker); it then reports the abort as its error. */
+  readonly signal?: AbortSignal;
+}
+
+/**
  * One real minimal call to a deployment, bounded by `timeoutMs`. The answer names the
  * deployment by its LiteLLM model string and id, never by its key.
  */
 export async function probeDeployment(
-  deployment: Deployment,
+  configured: Deployment,
   provider: Provider,
-  options: { clock: Clock; timeoutMs: number },
+  options: ProbeOptions,
 ): Promise<HealthEndpoint> {
+  const deployment = probeTarget(configured);
   const endpoint = {
     model: `${deployment.provider}/${deployment.upstreamModel}`,
     model_name: deployment.group,
@@ -45,7 +67,7 @@ export async function probeDeployment(
       deployment,
       operation,
       body,
-      clientSignal: undefined,
+      clientSignal: options.signal,
       clock: options.clock,
       timeoutMs: options.timeoutMs,
     });

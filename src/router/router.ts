@@ -17,6 +17,13 @@ import { openStreamAttempt, sendAttempt, type AttemptInput } from './attempt.ts'
 import { prepareGroup, type SelectableGroup } from './candidates.ts';
 import { hasContentPolicyFallback } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
+import { createHealthChecker, type HealthChecker } from './health-checker.ts';
+import {
+  bindProviders,
+  healthRoutingWarning,
+  isRouterPlan,
+  type ProviderLookup,
+} from './router-setup.ts';
 import { probeDeployment } from './health-probe.ts';
 import {
   attemptTimeoutMs,
@@ -37,13 +44,6 @@ import type {
   RouterResult,
   RouterStream,
 } from './types.ts';
-
-/** Where the router finds the provider for a deployment. */
-export interface ProviderLookup {
-  get(name: string): Provider | undefined;
-  /** Releases connection pools; called by Router.close(). */
-  close?(): Promise<void>;
-}
 
 export interface RouterOptions {
   /**
@@ -74,6 +74,8 @@ export class Router implements RouterEngine {
   /** Every deployment as a one-deployment target, for fallbacks that name a deployment id. */
   private readonly singleDeployments: ReadonlyMap<string, SelectableGroup>;
   private readonly providers: ProviderLookup;
+  /** Set when `background_health_checks` is on. */
+  private readonly healthChecker: HealthChecker | undefined;
   private readonly resolveTarget = (name: string): SelectableGroup | undefined =>
     this.groups.get(name) ?? this.singleDeployments.get(name);
 
@@ -89,7 +91,9 @@ export class Router implements RouterEngine {
     const random = options.random ?? Math.random;
     this.providers = options.providers ?? createProviderRegistry({ clock, random });
     const choice = createStrategy(plan.settings.routingStrategy);
-    this.warnings = choice.warning ? [choice.warning] : [];
+    this.warnings = [choice.warning, healthRoutingWarning(plan)].filter(
+      (warning): warning is string => warning !== undefined,
+    );
     this.groups = new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)]));
     this.singleDeployments = new Map(
       [...plan.deployments.values()].map((deployment) => [
@@ -121,10 +125,22 @@ export class Router implements RouterEngine {
       const state = event.type === 'half-open' ? 'half-open' : 'healthy';
       this.events.emit('cooldown', { deployment, state, until: undefined, status: undefined });
     });
+    const checker = plan.general.backgroundHealthChecks
+      ? createHealthChecker({
+          deployments: [...plan.deployments.values()],
+          probe: (deployment, signal) => this.probe(deployment, signal),
+          clock,
+          intervalMs: plan.general.healthCheckIntervalMs,
+        })
+      : undefined;
+    this.healthChecker = checker;
+    const routeByHealth = checker !== undefined && plan.general.enableHealthCheckRouting;
     this.core = {
       settings: plan.settings,
       cooldown,
-      isAvailable: (id) => cooldown.isAvailable(id),
+      isAvailable: routeByHealth
+        ? (id) => cooldown.isAvailable(id) && checker.isRoutable(id)
+        : (id) => cooldown.isAvailable(id),
       clock,
       random,
       strategy: choice.strategy,
@@ -218,15 +234,9 @@ export class Router implements RouterEngine {
   }
 
   async health(): Promise<HealthReport> {
+    if (this.healthChecker) return this.healthChecker.report();
     const deployments = [...this.plan.deployments.values()];
-    const results = await Promise.all(
-      deployments.map((deployment) =>
-        probeDeployment(deployment, this.core.providerFor(deployment, PROBE_BODY), {
-          clock: this.core.clock,
-          timeoutMs: this.plan.general.healthCheckTimeoutMs,
-        }),
-      ),
-    );
+    const results = await Promise.all(deployments.map((deployment) => this.probe(deployment)));
     const healthy = results.filter((result) => result.error === undefined);
     const unhealthy = results.filter((result) => result.error !== undefined);
     return {
@@ -237,8 +247,31 @@ export class Router implements RouterEngine {
     };
   }
 
+  /**
+   * Starts the background health checks when `background_health_checks` is on (a first run now,
+   * then one every `health_check_interval`); otherwise does nothing. The gateway calls it once
+   * listening; library users who want them call it too. stopHealthChecks() or close() ends them.
+   */
+  startHealthChecks(): void {
+    this.healthChecker?.start();
+  }
+
+  /** Cancels the next background check and aborts any under way. Idempotent. */
+  stopHealthChecks(): Promise<void> {
+    return this.healthChecker?.stop() ?? Promise.resolve();
+  }
+
   async close(): Promise<void> {
+    await this.stopHealthChecks();
     await this.providers.close?.();
+  }
+
+  private probe(deployment: Deployment, signal?: AbortSignal): ReturnType<typeof probeDeployment> {
+    return probeDeployment(deployment, this.core.providerFor(deployment, PROBE_BODY), {
+      clock: this.core.clock,
+      timeoutMs: this.plan.general.healthCheckTimeoutMs,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   /** The request's plan; an unknown model is rejected here, with the meta for its headers. */
@@ -350,24 +383,3 @@ function capped(timeoutMs: number, maxMs: number | undefined): number {
 
 /** Health probes never ask for the mock: a deployment's own `mock_response` still applies. */
 const PROBE_BODY: GatewayRequestBody = { model: '' };
-
-function isRouterPlan(config: unknown): config is RouterPlan {
-  return (
-    typeof config === 'object' && config !== null && (config as RouterPlan).groups instanceof Map
-  );
-}
-
-/** Resolves each deployment's provider once, so the request path does a single Map lookup. */
-function bindProviders(plan: RouterPlan, providers: ProviderLookup): Map<string, Provider> {
-  const bound = new Map<string, Provider>();
-  for (const deployment of plan.deployments.values()) {
-    const name = deployment.mockResponse !== undefined ? 'mock' : deployment.provider;
-    const provider = providers.get(name);
-    if (!provider)
-      throw new Error(
-        `no provider "${name}" for deployment ${deployment.id} (${deployment.group})`,
-      );
-    bound.set(deployment.id, provider);
-  }
-  return bound;
-}

@@ -42,9 +42,16 @@ export interface HealthEndpoint {
   readonly model_id: string;
   readonly api_base: string | undefined;
   readonly error?: string;
+  /** With background health checks: when this result was taken (ISO 8601). */
+  readonly last_checked_at?: string;
+  /** With background health checks: how old this result is, in whole seconds. */
+  readonly age_seconds?: number;
 }
 
-/** The answer of `GET /health`: a real minimal call to every deployment. Keys never appear. */
+/**
+ * The answer of `GET /health`: a real minimal call to every deployment, or with background
+ * health checks the latest results and their age. Keys never appear.
+ */
 export interface HealthReport {
   readonly healthy_endpoints: HealthEndpoint[];
   readonly unhealthy_endpoints: HealthEndpoint[];

@@ -5,6 +5,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RouterPlan } from '../config/plan.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { createGatewayMetrics, type GatewayMetrics } from '../observability/metrics.ts';
+import { subscribeRequestLog } from '../observability/request-log.ts';
 import { Router } from '../router/router.ts';
 import { buildServer, type GatewayServer } from './build-server.ts';
 
@@ -25,6 +27,8 @@ export interface Gateway {
   readonly url: string;
   readonly router: Router;
   readonly server: GatewayServer;
+  /** The gateway's Prometheus metrics (its own registry), served on `/metrics`. */
+  readonly metrics: GatewayMetrics;
   /**
    * Graceful stop: the server drains (readiness 503, in-flight work finishes within
    * `drain_timeout`), then the router closes its upstream connection pools.
@@ -38,12 +42,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   const clock = options.clock ?? systemClock;
   const router = new Router(plan, { clock, random: options.random });
   for (const warning of router.warnings) logger?.warn(warning);
+  if (logger) subscribeRequestLog(router.events, logger);
+  // Always on, whether or not `litellm_settings.callbacks` lists `prometheus`.
+  const metrics = createGatewayMetrics(router);
 
   const server = buildServer({
     engine: router,
     general: plan.general,
     clock,
     logger: logger ?? false,
+    metrics,
   });
   let url: string;
   try {
@@ -53,14 +61,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     throw error;
   }
   server.markReady();
+  router.startHealthChecks();
 
   let stopped: Promise<void> | undefined;
   return {
     url,
     router,
     server,
+    metrics,
     drain() {
-      stopped ??= server.drain().finally(() => router.close());
+      // Health probes stop at once; the router's close() waits for any still under way.
+      stopped ??= Promise.all([server.drain(), router.stopHealthChecks()])
+        .finally(() => router.close())
+        .then(() => undefined);
       return stopped;
     },
   };

@@ -47,6 +47,7 @@ export const GENERAL: GeneralSettings = {
   healthCheckTimeoutMs: 10_000,
   backgroundHealthChecks: false,
   healthCheckIntervalMs: 300_000,
+  enableHealthCheckRouting: false,
   requireAuthForMetrics: false,
   drainTimeoutMs: 30_000,
 };

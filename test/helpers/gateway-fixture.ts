@@ -5,6 +5,7 @@
  * test started, whether the test passed or not.
  */
 import { afterEach } from 'node:test';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../src/core/clock.ts';
 import { compileConfig, parseConfig, type Env, type RouterPlan } from '../../src/config/index.ts';
 import { startGateway, type Gateway } from '../../src/server/start-gateway.ts';
@@ -20,6 +21,8 @@ export interface FixtureOptions<N extends string> {
   readonly env?: Env;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** The gateway's logger (its own lines and the request log). Default: none. */
+  readonly logger?: FastifyBaseLogger;
 }
 
 /** A running gateway and its upstreams. */
@@ -68,6 +71,7 @@ export function useGateways(): <N extends string = never>(
       host: '127.0.0.1',
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.random ? { random: options.random } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     gateways.push(gateway);
     return { url: gateway.url, gateway, upstreams };

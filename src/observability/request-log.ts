@@ -1,0 +1,69 @@
+import type { LogFn } from 'pino';
+import type { RouterEventMap, RouterEvents } from '../core/router-events.ts';
+
+/** What the request log needs of a logger: pino's `info` (a fastify logger has it too). */
+export interface RequestLogSink {
+  readonly info: LogFn;
+}
+
+/**
+ * One line per request, in the log's JSON. It says how the request was served, never what it
+ * said: no body, no message text, no key (an error's message may quote the upstream).
+ */
+export interface RequestLogLine {
+  readonly call_id: string;
+  readonly operation: string;
+  readonly stream: boolean;
+  /** The group the client asked for. */
+  readonly model_group: string;
+  /** The group that answered (a fallback's, after one), or the one asked for on failure. */
+  readonly answered_by: string;
+  /** The deployment that answered, or failed last; absent when none was called. */
+  readonly model_id: string | undefined;
+  /** api_base without credentials. */
+  readonly api_base: string | undefined;
+  /** 200, or the error's status. */
+  readonly status: number;
+  /** The error's kind (`RateLimitError`, `Timeout`, …); absent on success. */
+  readonly error_kind: string | undefined;
+  readonly attempted_retries: number;
+  readonly attempted_fallbacks: number;
+  /** Until the answer (a stream: until its end), in ms. */
+  readonly duration_ms: number;
+  /** Time not spent waiting on an upstream before the answer (stream: before its first chunk), ms. */
+  readonly overhead_ms: number;
+  /** Streams that started: time to the first chunk, ms. */
+  readonly ttft_ms: number | undefined;
+}
+
+export function requestLogLine(event: RouterEventMap['request:end']): RequestLogLine {
+  const { meta, error } = event;
+  // For a stream, upstream time is counted up to its commit point only.
+  const answeredMs = event.ttftMs ?? event.durationMs;
+  return {
+    call_id: meta.callId,
+    operation: event.operation,
+    stream: event.stream,
+    model_group: event.requestedGroup,
+    answered_by: meta.group,
+    model_id: meta.deploymentId,
+    api_base: meta.apiBase,
+    status: error ? error.status : 200,
+    error_kind: error?.kind,
+    attempted_retries: meta.attemptedRetries,
+    attempted_fallbacks: meta.attemptedFallbacks,
+    duration_ms: event.durationMs,
+    overhead_ms: Math.max(0, answeredMs - meta.upstreamMs),
+    ttft_ms: event.ttftMs,
+  };
+}
+
+/**
+ * Logs every finished request at `info` with the message `request`. Returns the function that
+ * stops it.
+ */
+export function subscribeRequestLog(events: RouterEvents, logger: RequestLogSink): () => void {
+  return events.on('request:end', (event) => {
+    logger.info(requestLogLine(event), 'request');
+  });
+}

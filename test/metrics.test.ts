@@ -307,6 +307,21 @@ router_settings: { cooldown_time: 10 }
     assert.ok(samples.length > 0);
   });
 
+  void test('requests refused before routing are counted by status and class', async () => {
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      config: ({ a }) => solo(a, 'general_settings: { master_key: sk-master }'),
+    });
+    await expectOpenAiError(await chat(url, 'solo'), 401);
+    const samples = await scrape(url);
+    assert.equal(
+      sum(samples, 'litellm_proxy_failed_requests_metric_total{exception_status="401"}'),
+      1,
+    );
+    assert.equal(sum(samples, 'litellm_requests_total{status!="success"}'), 1);
+    assert.equal(upstreams.a.hits().total, 0);
+  });
+
   void test('/metrics is open by default, even with a master key', async () => {
     const { url } = await start({
       upstreams: ['a'],

@@ -107,6 +107,20 @@ void describe('request log', E2E_SUITE, () => {
     assert.equal(typeof lines[0]?.ttft_ms, 'number');
   });
 
+  void test('a request refused before routing logs one line with its status and path', async () => {
+    const logs = captureLogs();
+    const { url } = await startLogged(logs);
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model": "main", "messages": [',
+    });
+    assert.equal(response.status, 400);
+    const rejected = logs.lines().filter((line) => line.msg === 'request rejected');
+    assert.equal(rejected.length, 1);
+    assert.deepEqual([rejected[0]?.status, rejected[0]?.path], [400, '/v1/chat/completions']);
+  });
+
   void test('never logs the request or response body', async () => {
     const logs = captureLogs();
     const { url } = await startLogged(logs);

@@ -55,6 +55,16 @@ export interface RouterEventMap {
     readonly ttftMs: number | undefined;
     readonly error: AttemptError | undefined;
   };
+  /**
+   * A request the server answered with an error before routing it (bad key, malformed body,
+   * unknown model, oversize body): observers count and log it like any other request.
+   */
+  'request:rejected': {
+    /** The `model` the body named, if it was parsed that far; client text, so bound it. */
+    readonly model: string | undefined;
+    readonly path: string;
+    readonly error: AttemptError;
+  };
 }
 
 /** What observers learn of a failure: enough for labels and logs, no bodies. */
@@ -79,6 +89,7 @@ export class RouterEvents {
     fallback: [],
     cooldown: [],
     'request:end': [],
+    'request:rejected': [],
   };
 
   /** Subscribes; returns the function that unsubscribes. */

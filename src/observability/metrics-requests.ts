@@ -19,6 +19,8 @@ export interface RequestSeries {
     requestedModel: string,
     answered: DeploymentSeries | undefined,
   ): void;
+  /** Counts a request the server refused before routing it (no latency is observed). */
+  recordRejected(error: RouterEventMap['request:rejected']['error'], requestedModel: string): void;
 }
 
 interface Outcome {
@@ -70,6 +72,12 @@ export function createRequestSeries(metrics: MetricSet): RequestSeries {
     );
 
   return {
+    recordRejected(error, requestedModel) {
+      const counted = outcome(requestedModel, error.status, error.kind);
+      counted.proxyTotal.inc();
+      counted.proxyFailed?.inc();
+      counted.requests.inc();
+    },
     record(event, requestedModel, answered) {
       const { error } = event;
       const counted = outcome(requestedModel, error?.status ?? 200, error?.kind);

@@ -102,6 +102,12 @@ export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
           : plan.deployments.get(event.meta.deploymentId);
       requests.record(event, knownModel(event.requestedGroup), answered && series(answered));
     }),
+    source.events.on('request:rejected', (event) =>
+      requests.recordRejected(
+        event.error,
+        event.model === undefined ? UNKNOWN_MODEL : knownModel(event.model),
+      ),
+    ),
   ];
 
   return {

@@ -63,7 +63,18 @@ export function requestLogLine(event: RouterEventMap['request:end']): RequestLog
  * stops it.
  */
 export function subscribeRequestLog(events: RouterEvents, logger: RequestLogSink): () => void {
-  return events.on('request:end', (event) => {
+  const offEnd = events.on('request:end', (event) => {
     logger.info(requestLogLine(event), 'request');
   });
+  // Refused before routing: the status and kind, never the client's model text or message.
+  const offRejected = events.on('request:rejected', (event) => {
+    logger.info(
+      { path: event.path, status: event.error.status, error_kind: event.error.kind },
+      'request rejected',
+    );
+  });
+  return () => {
+    offEnd();
+    offRejected();
+  };
 }

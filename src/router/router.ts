@@ -34,7 +34,7 @@ import {
 import { superviseStream } from './stream-supervisor.ts';
 import { throwIfContentFiltered } from './content-filter.ts';
 import { attemptError, completionTokensOf } from './observe.ts';
-import { RouterEvents } from '../core/router-events.ts';
+import { RouterEvents, type RouterEventMap } from '../core/router-events.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
 import type { StreamSession } from './stream-session.ts';
 import type {
@@ -259,6 +259,10 @@ export class Router implements RouterEngine {
   /** Cancels the next background check and aborts any under way. Idempotent. */
   stopHealthChecks(): Promise<void> {
     return this.healthChecker?.stop() ?? Promise.resolve();
+  }
+
+  reportRejected(rejection: RouterEventMap['request:rejected']): void {
+    if (this.events.has('request:rejected')) this.events.emit('request:rejected', rejection);
   }
 
   async close(): Promise<void> {

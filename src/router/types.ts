@@ -1,3 +1,4 @@
+import type { RouterEventMap } from '../core/router-events.ts';
 import type {
   GatewayRequestBody,
   Operation,
@@ -80,6 +81,8 @@ export interface RouterEngine {
   modelGroups(): readonly string[];
   /** A real minimal call to every deployment, concurrently, bounded by the health timeout. */
   health(): Promise<HealthReport>;
+  /** Tells observers about a request the server refused before routing it. */
+  reportRejected?(rejection: RouterEventMap['request:rejected']): void;
   /** Cancels timers and closes upstream connection pools. */
   close(): Promise<void>;
 }

@@ -88,7 +88,9 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
   // `curl -d '{…}'` without a content-type header (sent as form-urlencoded) keeps working.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  app.setErrorHandler(createErrorHandler(clock, general.maxRequestBodyBytes));
+  app.setErrorHandler(
+    createErrorHandler(clock, general.maxRequestBodyBytes, engine.reportRejected?.bind(engine)),
+  );
   app.setNotFoundHandler((request) => {
     const path = request.url.split('?', 1)[0] ?? '';
     throw new GatewayError('NotFoundError', `No route for ${request.method} ${path}`);

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { RouterEngine } from '../router/types.ts';
 import { addMetaHeaders, type HeaderBag } from './response-headers.ts';
 
 export interface OpenAiErrorBody {
@@ -113,10 +114,21 @@ export function sendError(reply: FastifyReply, error: ClientError, now: number):
 export function createErrorHandler(
   clock: Clock,
   bodyLimit: number,
+  onRejected?: RouterEngine['reportRejected'],
 ): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined {
   return function handleError(error, request, reply) {
     const described = describeError(error, bodyLimit);
     if (described.internal) request.log.error({ err: error }, 'request failed inside the gateway');
+    // Without meta the router never saw the request: observers hear of it from here (but not
+    // of probes for paths that do not exist, which would only inflate the failure counts).
+    if (described.meta === undefined && onRejected && !request.is404) {
+      const body = request.body as { model?: unknown } | undefined;
+      onRejected({
+        model: typeof body?.model === 'string' ? body.model : undefined,
+        path: request.url.split('?', 1)[0] ?? '',
+        error: { kind: described.type, status: described.status, message: described.message },
+      });
+    }
     if (reply.sent || reply.raw.headersSent) return undefined;
     return sendError(reply, described, clock.now());
   };

@@ -1,3 +1,4 @@
+import pretty from 'pino-pretty';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -42,6 +43,8 @@ export interface LoggerOptions {
   readonly level?: string;
   /** Where JSON lines go. Default: stdout. Tests pass a stream that collects them. */
   readonly destination?: DestinationStream;
+  /** Human-readable colour lines instead of JSON. Default: when stdout is a terminal. */
+  readonly pretty?: boolean;
 }
 
 /**
@@ -72,5 +75,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       censor: '<redacted>',
     },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  if (options.destination) return pino(settings, options.destination);
+  // People reading a terminal get readable lines; pipes and files (log shippers) keep JSON.
+  if (options.pretty ?? process.stdout.isTTY) {
+    return pino(settings, pretty({ colorize: true, sync: true, ignore: 'pid,hostname,service' }));
+  }
+  return pino(settings);
 }

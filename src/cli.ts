@@ -1,6 +1,14 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, describePlan, loadPlan } from './config/index.ts';
 import {
+  DEFAULT_COOLDOWN_S,
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_OUTAGE_MS,
+  demoUsageProblem,
+  runDemoCommand,
+  type DemoFlags,
+} from './demo/command.ts';
+import {
   createLogger,
   isLogLevel,
   levelFromLitellm,
@@ -20,6 +28,35 @@ function port(value: string): number {
     throw new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}"`);
   }
   return parsed;
+}
+
+function positive(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new InvalidArgumentError(`expected a number above 0, got "${value}"`);
+  }
+  return parsed;
+}
+
+async function demo(options: DemoFlags): Promise<void> {
+  const problem = demoUsageProblem(options);
+  if (problem !== undefined) {
+    console.error(`switchyard demo: ${problem}`);
+    process.exit(EXIT_CONFIG);
+  }
+  const controller = new AbortController();
+  // Once: a second Ctrl-C (say, a cleanup that hangs) ends the process the default way.
+  process.once('SIGINT', () => controller.abort());
+  const tty = process.stdout.isTTY === true;
+  const io = {
+    write: (chunk: string) => void process.stdout.write(chunk),
+    tty,
+    columns: process.stdout.columns,
+    colour: tty && !process.env.NO_COLOR,
+    signal: controller.signal,
+  };
+  const code = await runDemoCommand(options, io, process.env);
+  process.stdout.write('', () => process.exit(code));
 }
 
 function reportConfigError(error: unknown): never {
@@ -150,5 +187,23 @@ program
   .action(async (options: { port: number; host: string; reply?: string; name: string }) => {
     await runMockUpstreamCommand(options, (line) => console.log(line));
   });
+
+program
+  .command('demo')
+  .description(
+    'watch failover live: mock primary and fallback upstreams, a gateway, and a client (no keys)',
+  )
+  .option('--interval <ms>', 'time between requests', positive, DEFAULT_INTERVAL_MS)
+  .option('--outage <ms>', 'how long the primary stays down', positive, DEFAULT_OUTAGE_MS)
+  .option('--cooldown <s>', "the gateway's cooldown_time", positive, DEFAULT_COOLDOWN_S)
+  .option(
+    '--duration <s>',
+    'stop after this long (default: the script, or Ctrl-C with --target)',
+    positive,
+  )
+  .option('--target <url>', 'watch a running gateway instead; you take its primary down yourself')
+  .option('--model <name>', 'with --target: the primary model group to request')
+  .option('--api-key <key>', 'with --target: the gateway key (default: $LITELLM_MASTER_KEY)')
+  .action(demo);
 
 await program.parseAsync(process.argv);

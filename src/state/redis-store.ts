@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisSettings } from '../config/plan.ts';
+import type { Clock } from '../core/clock.ts';
+import { BENCH_SCRIPT } from './bench-script.ts';
+import {
+  benchChannel,
+  benchKey,
+  benchKeyPattern,
+  decodeBenchMessage,
+  decodeStoredBench,
+  deploymentIdOfKey,
+  encodeBenchMessage,
+  encodeStoredBench,
+} from './bench-wire.ts';
+import { createListenerSet } from './listener-set.ts';
+import { describeRedisTarget } from './redis-target.ts';
+import { createStoreBreaker } from './store-breaker.ts';
+import type { SharedBench, StateStore, StoreStatus } from './state-store.ts';
+
+/**
+ * The Redis store: the ONLY file importing ioredis. Two connections, one for commands and one
+ * subscribed to bench announcements. Nothing here may make a request wait: the offline queue
+ * is off (a command while disconnected fails at once instead of queueing), commands have a
+ * short timeout, a breaker stops sending after consecutive failures, and the clients reconnect
+ * in the background forever.
+ */
+export interface RedisStoreOptions {
+  readonly clock: Clock;
+  /** Tells this instance's announcements from the others'. Default: a random UUID. */
+  readonly instanceId?: string | undefined;
+  /** Timeout of each Redis command, in ms. Default 200. */
+  readonly commandTimeoutMs?: number | undefined;
+  /** Gets one line per outage (the first failure), never one per retry. */
+  readonly logger?: { warn(message: string): void } | undefined;
+  /** Consecutive failures that stop commands until Redis is ready again. Default 3. */
+  readonly breakerThreshold?: number | undefined;
+  /** While the breaker is open, one probe command per this many ms. Default 5_000. */
+  readonly breakerProbeMs?: number | undefined;
+}
+
+export interface RedisStateStore extends StateStore {
+  readonly kind: 'redis';
+  readonly instanceId: string;
+  /** Commands actually handed to the client since start (the breaker holds the others back). */
+  commandsSent(): number;
+}
+
+type Client = Redis | Cluster;
+
+/** Reconnect delay after the n-th failed attempt, in ms: 200, 400, … capped at 2 s, forever. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(attempt * 200, 2_000);
+}
+
+const MGET_BATCH = 500;
+const SCAN_COUNT = 500;
+
+/** Connects at once; status is 'degraded' until both connections are ready. */
+export function createRedisStore(
+  settings: RedisSettings,
+  options: RedisStoreOptions,
+): RedisStateStore {
+  const { clock, logger } = options;
+  const instanceId = options.instanceId ?? randomUUID();
+  const prefix = settings.keyPrefix;
+  const channel = benchChannel(prefix);
+  const target = describeRedisTarget(settings);
+  const breaker = createStoreBreaker({
+    clock,
+    threshold: options.breakerThreshold,
+    probeAfterMs: options.breakerProbeMs,
+  });
+  // A throwing listener is the caller's bug; it counts as an error and stays contained.
+  const benchListeners = createListenerSet<SharedBench>(() => void (errors += 1));
+  const statusListeners = createListenerSet<StoreStatus>(() => void (errors += 1));
+
+  let errors = 0;
+  let sent = 0;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let warned = false;
+  let commandsReady = false;
+  let subscribed = false;
+  let current: StoreStatus = 'degraded';
+
+  const commands = connect(settings, options.commandTimeoutMs ?? 200);
+  const subscriber =
+    commands instanceof Redis
+      ? commands.duplicate({ autoResubscribe: false })
+      : commands.duplicate();
+
+  /** One warning per outage: the first failure after start or after being connected. */
+  function failed(error: unknown): void {
+    errors += 1;
+    if (warned || closed) return;
+    warned = true;
+    const reason = error instanceof Error ? error.message : String(error);
+    logger?.warn(
+      `${target} is unreachable (${reason}): serving on local state; benches are not shared ` +
+        'with other instances until it returns. Reconnecting in the background.',
+    );
+  }
+
+  function update(): void {
+    if (closed) return;
+    // Sharing works only with both: commands record and announce, the subscriber hears.
+    const next: StoreStatus = commandsReady && subscribed ? 'connected' : 'degraded';
+    if (next === current) return;
+    current = next;
+    if (next === 'connected') warned = false;
+    else if (!warned) failed(new Error('connection lost'));
+    statusListeners.emit(next);
+  }
+
+  const handlers = {
+    commandsReady: (): void => {
+      commandsReady = true;
+      breaker.reset();
+      update();
+    },
+    commandsClosed: (): void => {
+      commandsReady = false;
+      update();
+    },
+    subscriberReady: (): void => {
+      subscriber.subscribe(channel).then(
+        () => {
+          subscribed = true;
+          update();
+        },
+        (error: unknown) => failed(error),
+      );
+    },
+    subscriberClosed: (): void => {
+      subscribed = false;
+      update();
+    },
+    error: (error: unknown): void => {
+      if (!closed) failed(error);
+    },
+    message: (from: string, raw: string): void => {
+      if (closed || from !== channel) return;
+      const decoded = decodeBenchMessage(raw);
+      if (decoded !== undefined && decoded.origin !== instanceId)
+        benchListeners.emit(decoded.bench);
+    },
+  };
+  commands.on('ready', handlers.commandsReady);
+  commands.on('close', handlers.commandsClosed);
+  commands.on('error', handlers.error);
+  subscriber.on('ready', handlers.subscriberReady);
+  subscriber.on('close', handlers.subscriberClosed);
+  subscriber.on('error', handlers.error);
+  subscriber.on('message', handlers.message);
+
+  /** Sends one command through the breaker; undefined when the breaker held it back. */
+  function run<T>(command: () => Promise<T>): Promise<T> | undefined {
+    if (closed) return undefined;
+    if (!breaker.allow()) {
+      // A bench that could not be shared is a lost write, so it counts like a failed one.
+      errors += 1;
+      return undefined;
+    }
+    sent += 1;
+    // The executor turns a synchronous throw from the client into a rejection.
+    return new Promise<T>((resolve) => resolve(command())).then(
+      (value) => {
+        breaker.success();
+        return value;
+      },
+      (error: unknown) => {
+        if (!closed) {
+          breaker.failure();
+          failed(error);
+        }
+        throw error;
+      },
+    );
+  }
+
+  async function scanBenches(): Promise<SharedBench[]> {
+    const nodes = commands instanceof Cluster ? commands.nodes('master') : [commands];
+    const keys = new Set<string>();
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(
+          cursor,
+          'MATCH',
+          benchKeyPattern(prefix),
+          'COUNT',
+          SCAN_COUNT,
+        );
+        cursor = next;
+        for (const key of found) keys.add(key);
+      } while (cursor !== '0');
+    }
+    const list = [...keys];
+    const values = await readValues(list);
+    const benches: SharedBench[] = [];
+    list.forEach((key, index) => {
+      const id = deploymentIdOfKey(prefix, key);
+      const bench = id === undefined ? undefined : decodeStoredBench(id, values[index]);
+      if (bench !== undefined) benches.push(bench);
+    });
+    return benches;
+  }
+
+  /** Values of `keys`, in order. A cluster spreads them over slots, which MGET refuses. */
+  async function readValues(keys: string[]): Promise<(string | null)[]> {
+    if (commands instanceof Cluster) return Promise.all(keys.map((key) => commands.get(key)));
+    const values: (string | null)[] = [];
+    for (let start = 0; start < keys.length; start += MGET_BATCH) {
+      values.push(...(await commands.mget(keys.slice(start, start + MGET_BATCH))));
+    }
+    return values;
+  }
+
+  async function shutdown(): Promise<void> {
+    closed = true;
+    current = 'degraded';
+    benchListeners.clear();
+    statusListeners.clear();
+    await Promise.all([quit(commands), quit(subscriber)]);
+    for (const client of [commands, subscriber]) {
+      client.off('ready', handlers.commandsReady);
+      client.off('close', handlers.commandsClosed);
+      client.off('ready', handlers.subscriberReady);
+      client.off('close', handlers.subscriberClosed);
+      client.off('message', handlers.message);
+      // handlers.error stays: it ignores everything once closed, and a client with no error
+      // listener prints late socket errors to the console.
+    }
+  }
+
+  return {
+    kind: 'redis',
+    instanceId,
+    publishBench(bench) {
+      const until = Math.ceil(bench.until);
+      // An ended bench has nothing to share; PEXPIREAT would delete it at once anyway.
+      if (closed || !(until > clock.now()) || bench.deploymentId === '') return;
+      const stored = { ...bench, until };
+      const pending = run(() =>
+        commands.eval(
+          BENCH_SCRIPT,
+          1,
+          benchKey(prefix, bench.deploymentId),
+          String(until),
+          encodeStoredBench(stored),
+          channel,
+          encodeBenchMessage(instanceId, stored),
+        ),
+      );
+      // Already counted and warned about in run(); the caller never waits and never sees it.
+      pending?.catch(() => undefined);
+    },
+    onBench: (listener) => benchListeners.add(listener),
+    async loadBenches() {
+      // Never rejects: a failed load is counted, and the next reconnect loads again.
+      const pending = run(scanBenches);
+      if (pending === undefined) return [];
+      try {
+        const benches = await pending;
+        const now = clock.now();
+        return benches.filter((bench) => bench.until > now);
+      } catch {
+        return [];
+      }
+    },
+    status: () => current,
+    onStatus: (listener) => statusListeners.add(listener),
+    errorCount: () => errors,
+    commandsSent: () => sent,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
+
+/**
+ * QUIT when connected (it lets Redis finish what is in flight; commandTimeout bounds it if
+ * Redis hangs); otherwise, or when QUIT fails, drop the socket and any pending reconnect.
+ */
+async function quit(client: Client): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Fall through: a hung or dying Redis is simply disconnected.
+    }
+  }
+  client.disconnect();
+}
+
+function connect(settings: RedisSettings, commandTimeout: number): Client {
+  const common = {
+    enableOfflineQueue: false,
+    commandTimeout,
+    maxRetriesPerRequest: 1,
+    password: settings.password,
+    connectionName: 'switchyard',
+  } satisfies RedisOptions;
+  const cluster = settings.startupNodes;
+  if (cluster !== undefined && cluster.length > 0) {
+    const clusterOptions: ClusterOptions = {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: reconnectDelayMs,
+      redisOptions: { commandTimeout, maxRetriesPerRequest: 1, password: settings.password },
+    };
+    return new Cluster(
+      cluster.map((node) => ({ host: node.host, port: node.port })),
+      clusterOptions,
+    );
+  }
+  const single: RedisOptions = { ...common, db: settings.db, retryStrategy: reconnectDelayMs };
+  const sentinels = settings.sentinelNodes;
+  if (sentinels !== undefined && sentinels.length > 0) {
+    return new Redis({
+      ...single,
+      sentinels: sentinels.map((node) => ({ host: node.host, port: node.port })),
+      name: settings.sentinelMasterName,
+      sentinelRetryStrategy: reconnectDelayMs,
+    });
+  }
+  if (settings.url !== undefined) {
+    // ioredis reads redis:// and rediss:// itself (the URL's password and db win over the
+    // separate settings); unix:// it does not, so the socket path is passed on.
+    if (/^unix:/i.test(settings.url)) {
+      return new Redis({ ...single, path: new URL(settings.url).pathname });
+    }
+    return new Redis(settings.url, single);
+  }
+  return new Redis({
+    ...single,
+    host: settings.host ?? '127.0.0.1',
+    port: settings.port ?? 6379,
+  });
+}

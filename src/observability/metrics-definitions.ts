@@ -141,10 +141,17 @@ export function defineMetrics(registry: Registry) {
  * `litellm_redis_connection_status`: declared only when shared state is configured, so a
  * gateway without Redis never reports a connection it does not have.
  */
-export function defineRedisStatus(registry: Registry): Gauge {
-  return new Gauge({
-    name: 'litellm_redis_connection_status',
-    help: 'Connection to the shared state store (Redis): 1 connected, 0 not',
-    registers: [registry],
-  });
+export function defineRedisStatus(registry: Registry): { status: Gauge; fails: Counter } {
+  return {
+    status: new Gauge({
+      name: 'litellm_redis_connection_status',
+      help: 'Connection to the shared state store (Redis): 1 connected, 0 not',
+      registers: [registry],
+    }),
+    fails: new Counter({
+      name: 'litellm_redis_fails_total',
+      help: 'Failed commands and connection errors talking to the shared state store (Redis)',
+      registers: [registry],
+    }),
+  };
 }

@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import type { RouterPlan } from '../config/plan.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { RouterEventMap, RouterEvents } from '../core/router-events.ts';
+import type { StateStore } from '../state/state-store.ts';
 import type { CooldownTracker } from '../resilience/cooldown.ts';
 import { defineMetrics, defineRedisStatus, type MetricSet } from './metrics-definitions.ts';
 import { createSeriesCache, type DeploymentSeries } from './metrics-deployment.ts';
@@ -25,6 +26,8 @@ export interface MetricsSource {
   readonly events: RouterEvents;
   /** Read at scrape time so benches that ended lazily show as half-open. */
   readonly cooldown: Pick<CooldownTracker, 'state'>;
+  /** The shared state store, read at scrape time for its connection status and errors. */
+  readonly stateStore?: Pick<StateStore, 'status' | 'errorCount'>;
 }
 
 /** What the `/metrics` route needs. */
@@ -58,8 +61,17 @@ export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
   const { plan, cooldown } = source;
   const registry = new Registry();
   const metrics = defineMetrics(registry);
-  const redisStatus = plan.settings.redis ? defineRedisStatus(registry) : undefined;
-  redisStatus?.set(0);
+  const redis = plan.settings.redis ? defineRedisStatus(registry) : undefined;
+  redis?.status.set(0);
+  let redisFailsSeen = 0;
+  const readStore = (): void => {
+    const store = source.stateStore;
+    if (!redis || !store) return;
+    redis.status.set(store.status() === 'connected' ? 1 : 0);
+    const fails = store.errorCount();
+    if (fails > redisFailsSeen) redis.fails.inc(fails - redisFailsSeen);
+    redisFailsSeen = fails;
+  };
   const series = createSeriesCache(metrics);
   const knownModel = (name: string): string =>
     plan.groups.has(name) || plan.deployments.has(name) ? name : UNKNOWN_MODEL;
@@ -117,11 +129,12 @@ export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
       // Cooldown transitions are computed when read; reading them here emits the half-open
       // events of benches that ended since the last request, so the state gauge is current.
       for (const id of plan.deployments.keys()) cooldown.state(id);
+      readStore();
       return registry.metrics();
     },
     setModelHealth,
     setRedisConnected(connected) {
-      redisStatus?.set(connected ? 1 : 0);
+      redis?.status.set(connected ? 1 : 0);
     },
     close() {
       for (const stop of unsubscribe) stop();

@@ -1,5 +1,13 @@
 import type { RouterPlan } from '../config/plan.ts';
+import type { Deployment } from '../core/deployment.ts';
+import type { GatewayRequestBody } from '../core/openai-types.ts';
+import type { RouterEvents } from '../core/router-events.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import type { Provider } from '../providers/provider.ts';
+import type { CooldownTracker } from '../resilience/cooldown.ts';
+import type { StateStore } from '../state/state-store.ts';
+import { wantsMock } from './request-settings.ts';
+import { shareBenches } from './shared-benches.ts';
 
 /** Where the router finds the provider for a deployment. */
 export interface ProviderLookup {
@@ -35,4 +43,58 @@ export function bindProviders(plan: RouterPlan, providers: ProviderLookup): Map<
     bound.set(deployment.id, provider);
   }
   return bound;
+}
+
+/**
+ * The provider for an attempt: the mock when the body or the deployment asks for a mocked
+ * answer (LiteLLM's `mock_response`), else the deployment's own, resolved once at start-up.
+ */
+export function providerResolver(
+  plan: RouterPlan,
+  providers: ProviderLookup,
+): (deployment: Deployment, body: GatewayRequestBody) => Provider {
+  const byDeployment = bindProviders(plan, providers);
+  const mock = providers.get('mock');
+  return (deployment, body) => {
+    if (mock && wantsMock(body, deployment)) return mock;
+    const provider = byDeployment.get(deployment.id);
+    if (!provider) {
+      throw new GatewayError('GatewayInternalError', `no provider for deployment ${deployment.id}`);
+    }
+    return provider;
+  };
+}
+
+/**
+ * Connects the breaker to its observers and to the other instances. Local benches are
+ * reported by the request that caused them (with its status); the tracker reports the lazy
+ * recoveries, which no request owns; benches from other instances arrive through the store.
+ * Returns the function that disconnects it all.
+ */
+export function bridgeCooldowns(
+  plan: RouterPlan,
+  cooldown: CooldownTracker,
+  events: RouterEvents,
+  store: StateStore,
+): () => void {
+  const offRecoveries = cooldown.onEvent((event) => {
+    const deployment = plan.deployments.get(event.deploymentId);
+    if (!deployment || event.type === 'bench') return;
+    const state = event.type === 'half-open' ? 'half-open' : 'healthy';
+    events.emit('cooldown', { deployment, state, until: undefined, status: undefined });
+  });
+  const stopSharing = shareBenches(store, cooldown, (bench) => {
+    const deployment = plan.deployments.get(bench.deploymentId);
+    if (!deployment) return;
+    events.emit('cooldown', {
+      deployment,
+      state: 'benched',
+      until: bench.until,
+      status: undefined,
+    });
+  });
+  return () => {
+    offRecoveries();
+    stopSharing();
+  };
 }

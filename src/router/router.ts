@@ -10,7 +10,8 @@ import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { safeUrl } from '../core/redact.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { unknownModelError } from '../errors/common-errors.ts';
-import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import { toGatewayError } from '../errors/gateway-error.ts';
 import type { Provider, ProviderResponse } from '../providers/provider.ts';
 import { createStrategy } from '../routing/create-strategy.ts';
 import { openStreamAttempt, sendAttempt, type AttemptInput } from './attempt.ts';
@@ -18,19 +19,17 @@ import { prepareGroup, type SelectableGroup } from './candidates.ts';
 import { hasContentPolicyFallback } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { createHealthChecker, type HealthChecker } from './health-checker.ts';
+import { createStateStore } from '../state/create-state-store.ts';
+import type { StateStore, StoreStatus } from '../state/state-store.ts';
 import {
-  bindProviders,
+  bridgeCooldowns,
   healthRoutingWarning,
   isRouterPlan,
+  providerResolver,
   type ProviderLookup,
 } from './router-setup.ts';
 import { probeDeployment } from './health-probe.ts';
-import {
-  attemptTimeoutMs,
-  firstChunkTimeoutMs,
-  overallTimeoutMs,
-  wantsMock,
-} from './request-settings.ts';
+import { attemptTimeoutMs, firstChunkTimeoutMs, overallTimeoutMs } from './request-settings.ts';
 import { superviseStream } from './stream-supervisor.ts';
 import { throwIfContentFiltered } from './content-filter.ts';
 import { attemptError, completionTokensOf } from './observe.ts';
@@ -53,6 +52,12 @@ export interface RouterOptions {
   readonly providers?: ProviderLookup;
   /** Default: the system clock. Tests pass a fake one. */
   readonly clock?: Clock;
+  /**
+   * Where benches are shared with other instances. Default: Redis when the config sets
+   * `redis_*` (or `REDIS_*` in the environment), else a memory store (nothing shared). The
+   * router closes the store it created, not one passed in.
+   */
+  readonly stateStore?: StateStore;
   /** Uniform random in [0, 1). Default: Math.random. */
   readonly random?: () => number;
 }
@@ -70,6 +75,10 @@ export class Router implements RouterEngine {
   readonly cooldown: CooldownTracker;
   /** What observers (metrics, logs) subscribe to. */
   readonly events = new RouterEvents();
+  /** Shares benches with the other instances (a memory store when there are none). */
+  readonly stateStore: StateStore;
+  private readonly ownsStateStore: boolean;
+  private readonly stopSharing: () => void;
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
   /** Every deployment as a one-deployment target, for fallbacks that name a deployment id. */
   private readonly singleDeployments: ReadonlyMap<string, SelectableGroup>;
@@ -101,13 +110,9 @@ export class Router implements RouterEngine {
         prepareGroup({ name: deployment.group, deployments: [deployment] }),
       ]),
     );
-    const providerByDeployment = bindProviders(plan, this.providers);
-    const mockProvider = this.providers.get('mock');
+    const providerFor = providerResolver(plan, this.providers);
     const shownApiBase = new Map(
-      [...plan.deployments.values()].map((deployment) => [
-        deployment.id,
-        safeUrl(deployment.apiBase),
-      ]),
+      [...plan.deployments.values()].map((d) => [d.id, safeUrl(d.apiBase)]),
     );
     const cooldown = createCooldownTracker({
       clock,
@@ -117,14 +122,9 @@ export class Router implements RouterEngine {
       disabled: plan.settings.disableCooldowns,
     });
     this.cooldown = cooldown;
-    // Benches are reported by the request that caused them (with its status); the tracker
-    // reports the lazy recoveries, which no request owns.
-    cooldown.onEvent((event) => {
-      const deployment = plan.deployments.get(event.deploymentId);
-      if (!deployment || event.type === 'bench') return;
-      const state = event.type === 'half-open' ? 'half-open' : 'healthy';
-      this.events.emit('cooldown', { deployment, state, until: undefined, status: undefined });
-    });
+    this.ownsStateStore = options.stateStore === undefined;
+    this.stateStore = options.stateStore ?? createStateStore(plan.settings.redis, { clock });
+    this.stopSharing = bridgeCooldowns(plan, cooldown, this.events, this.stateStore);
     const checker = plan.general.backgroundHealthChecks
       ? createHealthChecker({
           deployments: [...plan.deployments.values()],
@@ -147,17 +147,7 @@ export class Router implements RouterEngine {
       shownApiBase: (id) => shownApiBase.get(id),
       groupSize: (name) => plan.groups.get(name)?.deployments.length ?? 1,
       events: this.events,
-      providerFor(deployment, body) {
-        if (mockProvider && wantsMock(body, deployment)) return mockProvider;
-        const provider = providerByDeployment.get(deployment.id);
-        if (!provider) {
-          throw new GatewayError(
-            'GatewayInternalError',
-            `no provider for deployment ${deployment.id}`,
-          );
-        }
-        return provider;
-      },
+      providerFor,
     };
   }
 
@@ -261,11 +251,17 @@ export class Router implements RouterEngine {
     return this.healthChecker?.stop() ?? Promise.resolve();
   }
 
+  stateStatus(): StoreStatus {
+    return this.stateStore.status();
+  }
+
   reportRejected(rejection: RouterEventMap['request:rejected']): void {
     if (this.events.has('request:rejected')) this.events.emit('request:rejected', rejection);
   }
 
   async close(): Promise<void> {
+    this.stopSharing();
+    if (this.ownsStateStore) await this.stateStore.close();
     await this.stopHealthChecks();
     await this.providers.close?.();
   }

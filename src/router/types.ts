@@ -1,3 +1,4 @@
+import type { StoreStatus } from '../state/state-store.ts';
 import type { RouterEventMap } from '../core/router-events.ts';
 import type {
   GatewayRequestBody,
@@ -81,6 +82,11 @@ export interface RouterEngine {
   modelGroups(): readonly string[];
   /** A real minimal call to every deployment, concurrently, bounded by the health timeout. */
   health(): Promise<HealthReport>;
+  /**
+   * The shared state store's connection: `none` (nothing shared), `connected`, or `degraded`
+   * (configured but unreachable: this instance serves on local state). Readiness reports it.
+   */
+  stateStatus?(): StoreStatus;
   /** Tells observers about a request the server refused before routing it. */
   reportRejected?(rejection: RouterEventMap['request:rejected']): void;
   /** Cancels timers and closes upstream connection pools. */

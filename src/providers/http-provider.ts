@@ -5,6 +5,7 @@ import type {
   Provider,
   ProviderRequest,
   ProviderStream,
+  SseEvent,
   StreamDecoder,
   UpstreamHeaders,
 } from './provider.ts';
@@ -28,6 +29,7 @@ export function createHttpProvider(
   transport: Transport,
 ): Provider {
   const label = codec.errorLabel ?? codec.name;
+  const frame = codec.frameStream ?? readSseEvents;
 
   /** Sends the call and returns a 2xx answer; any other status is mapped and thrown. */
   async function exchange(request: ProviderRequest): Promise<HttpResponse> {
@@ -113,7 +115,7 @@ export function createHttpProvider(
       const relabel = (error: unknown): unknown =>
         labelConnectionError(error, label, request.deployment.id);
       // One iterator per stream: the body can be read only once.
-      const iterator = createChunkIterator(response, decoder, relabel);
+      const iterator = createChunkIterator(frame(response.body), response, decoder, relabel);
       const stream: ProviderStream = {
         headers: keptHeaders(response.headers),
         [Symbol.asyncIterator]: () => iterator,
@@ -129,11 +131,12 @@ export function createHttpProvider(
  * generator that never ran ignores its `finally`).
  */
 function createChunkIterator(
+  framed: AsyncIterable<SseEvent>,
   response: HttpResponse,
   decoder: StreamDecoder,
   relabel: (error: unknown) => unknown,
 ): AsyncIterator<StreamChunk> {
-  const events = readSseEvents(response.body);
+  const events = framed[Symbol.asyncIterator]();
   let pending: readonly StreamChunk[] = [];
   let next = 0;
   let closed = false;
@@ -158,7 +161,7 @@ function createChunkIterator(
           response.abort();
           return end();
         }
-        let result: IteratorResult<{ readonly event: string | undefined; readonly data: string }>;
+        let result: IteratorResult<SseEvent>;
         try {
           result = await events.next();
         } catch (error) {

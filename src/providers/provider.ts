@@ -82,6 +82,12 @@ export interface HttpCodec {
   /** The upstream's JSON answer in OpenAI's format. */
   decode(operation: Operation, payload: unknown, deployment: Deployment): ResponseBody;
   createStreamDecoder(operation: Operation, deployment: Deployment): StreamDecoder;
+  /**
+   * Splits a stream's raw body into events for the decoder. Default: server-sent events
+   * (readSseEvents). Providers with other framings (Ollama's NDJSON, Bedrock's AWS event
+   * stream) supply their own; each event's `data` is one message's text, `event` its type.
+   */
+  readonly frameStream?: (body: AsyncIterable<Uint8Array>) => AsyncIterable<SseEvent>;
   /** Maps a non-2xx upstream answer into the one error taxonomy. */
   mapError(failure: UpstreamFailure): GatewayError;
 }

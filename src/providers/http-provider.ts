@@ -33,7 +33,8 @@ export function createHttpProvider(
 
   /** Sends the call and returns a 2xx answer; any other status is mapped and thrown. */
   async function exchange(request: ProviderRequest): Promise<HttpResponse> {
-    const call = codec.encode(request);
+    const encoded = codec.encode(request);
+    const call = encoded instanceof Promise ? await encoded : encoded;
     let response: HttpResponse;
     try {
       response = await transport.request(call, request.signal);

@@ -77,8 +77,12 @@ export interface StreamDecoder {
  */
 export interface HttpCodec {
   readonly name: string;
-  /** Builds the upstream call. Throws a GatewayError (BadRequestError) for an unsupported operation. */
-  encode(request: ProviderRequest): HttpCall;
+  /**
+   * Builds the upstream call. Throws a GatewayError (BadRequestError) for an unsupported
+   * operation. May return a promise when the call needs asynchronous work first (request
+   * signing, an OAuth token); plain codecs stay synchronous and cost no extra tick.
+   */
+  encode(request: ProviderRequest): HttpCall | Promise<HttpCall>;
   /** The upstream's JSON answer in OpenAI's format. */
   decode(operation: Operation, payload: unknown, deployment: Deployment): ResponseBody;
   createStreamDecoder(operation: Operation, deployment: Deployment): StreamDecoder;

@@ -41,6 +41,8 @@ export interface OpenAICodecOptions extends Partial<OpenAICompatiblePreset> {
 /** An HttpCodec that also names its LiteLLM exception label (read by createHttpProvider). */
 export interface LabelledHttpCodec extends HttpCodec {
   readonly errorLabel: string;
+  /** Always synchronous: OpenAI-style calls need no signing. */
+  encode(request: ProviderRequest): HttpCall;
 }
 
 /** OpenAI itself, and any OpenAI-compatible server given an `api_base` (Ollama, TGI, LM Studio). */

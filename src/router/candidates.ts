@@ -1,6 +1,7 @@
 import type { Deployment } from '../core/deployment.ts';
 import type { ModelGroup } from '../config/plan.ts';
 import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
+import { admitsAll, type Admission } from './candidate-filter.ts';
 
 /**
  * A group prepared for selection once at start-up: its deployments split into `order` tiers,
@@ -29,12 +30,14 @@ export interface Selection {
   readonly isAvailable: (deploymentId: string) => boolean;
   readonly strategy: RoutingStrategy;
   readonly context: PickContext;
+  /** This request's pre-call checks and limits (see candidate-filter.ts); undefined = none. */
+  readonly admissions?: readonly Admission[] | undefined;
 }
 
 /**
- * The deployment for the next attempt: benched deployments are never offered; within the
- * lowest tier that has an available deployment this request has not tried, the strategy
- * chooses. When every available deployment has been tried, the lowest tier with an available
+ * The deployment for the next attempt: benched deployments and those this request's filters
+ * refuse are never offered; within the lowest tier that has an available deployment this
+ * request has not tried, the strategy chooses. When every available deployment has been tried, the lowest tier with an available
  * one is offered again (a retry on the same deployment beats no retry). Undefined when nothing
  * is available at all.
  */
@@ -42,10 +45,14 @@ export function selectDeployment(
   selectable: SelectableGroup,
   selection: Selection,
 ): Deployment | undefined {
-  const { tried, isAvailable, strategy, context } = selection;
+  const { tried, isAvailable, strategy, context, admissions } = selection;
+  const usableNow =
+    admissions === undefined
+      ? (deployment: Deployment) => isAvailable(deployment.id)
+      : (deployment: Deployment) => isAvailable(deployment.id) && admitsAll(admissions, deployment);
   let retryTier: readonly Deployment[] | undefined;
   for (const tier of selectable.tiers) {
-    const usable = keep(tier, (deployment) => isAvailable(deployment.id));
+    const usable = keep(tier, usableNow);
     if (usable.length === 0) continue;
     const fresh =
       tried.size === 0 ? usable : keep(usable, (deployment) => !tried.has(deployment.id));

@@ -1,7 +1,7 @@
 import type { RouterSettings } from '../config/plan.ts';
 import { delay, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
-import type { GatewayRequestBody } from '../core/openai-types.ts';
+import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { noDeploymentsError } from '../errors/common-errors.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
@@ -12,6 +12,13 @@ import type { Provider } from '../providers/provider.ts';
 import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
 import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
 import { selectDeployment, type SelectableGroup } from './candidates.ts';
+import {
+  admissionsFor,
+  rejectionOf,
+  type Admission,
+  type CandidateFilter,
+  type FilterRequest,
+} from './candidate-filter.ts';
 import { numRetriesFor } from './request-settings.ts';
 
 /** What the router built once and every group run reads. */
@@ -30,11 +37,16 @@ export interface RouterCore {
   /** How many deployments the group `name` has (cooldown rules depend on it). */
   groupSize(name: string): number;
   readonly events: RouterEvents;
+  /** Pre-call checks and limits, in order (see candidate-filter.ts). Often empty. */
+  readonly filters: readonly CandidateFilter[];
 }
 
 export interface GroupRun<T> {
   readonly target: SelectableGroup;
+  readonly operation: Operation;
   readonly body: GatewayRequestBody;
+  /** The client's request headers, for filters that read routing hints. */
+  readonly headers: FilterRequest['headers'];
   readonly meta: ResponseMeta;
   readonly signal: AbortSignal | undefined;
   /** When the whole request must be over (epoch ms, `overall_timeout`); undefined = no cap. */
@@ -73,8 +85,17 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     core.settings.modelGroupRetryPolicy.get(groupName) ?? core.settings.retryPolicy;
   meta.maxRetries = numRetries;
   const tried = new Set<string>();
-  let deployment = pick(core, target, tried);
-  if (!deployment) throw allBenched(core, target);
+  const admissions =
+    core.filters.length === 0
+      ? undefined
+      : admissionsFor(core.filters, {
+          operation: run.operation,
+          body,
+          headers: run.headers,
+          group: target.group,
+        });
+  let deployment = pick(core, target, tried, admissions);
+  if (!deployment) throw nothingSelectable(core, target, admissions);
   for (let retriesDone = 0; ;) {
     const maxMs = timeLeft(core, run.deadlineAt);
     if (maxMs !== undefined && maxMs <= 0) throw overallTimeout(groupName);
@@ -132,7 +153,7 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     }
     tried.add(deployment.id);
     if (retriesDone >= retryBudget(error, numRetries, retryPolicy)) throw error;
-    const next = pick(core, target, tried);
+    const next = pick(core, target, tried, admissions);
     if (!next) throw error;
     const wait = retryDelayMs({
       retriesDone,
@@ -152,7 +173,7 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     if (left !== undefined && wait >= left) throw error;
     await delay(core.clock, wait, signal);
     // Benches may have changed while we waited.
-    deployment = pick(core, target, tried);
+    deployment = pick(core, target, tried, admissions);
     if (!deployment) throw error;
   }
 }
@@ -173,6 +194,7 @@ function pick(
   core: RouterCore,
   target: SelectableGroup,
   tried: ReadonlySet<string>,
+  admissions: readonly Admission[] | undefined,
 ): Deployment | undefined {
   const context: PickContext = { random: core.random, now: core.clock.now() };
   return selectDeployment(target, {
@@ -180,7 +202,26 @@ function pick(
     isAvailable: core.isAvailable,
     strategy: core.strategy,
     context,
+    admissions,
   });
+}
+
+/**
+ * Nothing could be selected at the start of a group run: a filter's own error when it refused
+ * every deployment that is not benched (e.g. none fits the context window), else the
+ * all-benched 429.
+ */
+function nothingSelectable(
+  core: RouterCore,
+  target: SelectableGroup,
+  admissions: readonly Admission[] | undefined,
+): GatewayError {
+  if (admissions !== undefined) {
+    const available = target.group.deployments.filter((d) => core.isAvailable(d.id));
+    const rejection = available.length > 0 ? rejectionOf(admissions, available) : undefined;
+    if (rejection !== undefined) return rejection;
+  }
+  return allBenched(core, target);
 }
 
 /** Every deployment of the group is benched: 429 with the wait until the first bench ends. */

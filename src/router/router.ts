@@ -148,6 +148,7 @@ export class Router implements RouterEngine {
       groupSize: (name) => plan.groups.get(name)?.deployments.length ?? 1,
       events: this.events,
       providerFor,
+      filters: [],
     };
   }
 
@@ -291,7 +292,9 @@ export class Router implements RouterEngine {
     }
     const overallMs = overallTimeoutMs(body, this.core.settings);
     return {
+      operation,
       body,
+      headers: options.headers,
       meta,
       signal: options.signal,
       primary,

@@ -1,5 +1,5 @@
 import type { Deployment } from '../core/deployment.ts';
-import type { GatewayRequestBody } from '../core/openai-types.ts';
+import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { ErrorKind } from '../errors/error-table.ts';
@@ -8,9 +8,13 @@ import type { SelectableGroup } from './candidates.ts';
 import { clientFallbacks, configuredFallbacks, type FallbackTarget } from './fallback-plan.ts';
 import { runGroup, timeLeft, type RouterCore } from './group-runner.ts';
 import type { AttemptSummary } from './observe.ts';
+import type { RouteOptions } from './types.ts';
 
 export interface RequestRun<T> {
+  readonly operation: Operation;
   readonly body: GatewayRequestBody;
+  /** The client's request headers (lower-case names), for filters that read routing hints. */
+  readonly headers: RouteOptions['headers'];
   readonly meta: ResponseMeta;
   readonly signal: AbortSignal | undefined;
   /** The group the client asked for (the caller has already answered an unknown name). */
@@ -58,6 +62,8 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
     throwTestingHook(body, primary.group.name);
     return await runGroup(core, {
       target: primary,
+      operation: run.operation,
+      headers: run.headers,
       body,
       meta: run.meta,
       signal,
@@ -103,6 +109,8 @@ export async function serveFallbacks<T>(
     try {
       const value = await runGroup(core, {
         target: group,
+        operation: run.operation,
+        headers: run.headers,
         body: fallbackBody,
         meta,
         signal,

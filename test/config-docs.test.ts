@@ -27,6 +27,7 @@ type Def = {
   readonly element?: z.ZodType;
   readonly valueType?: z.ZodType;
   readonly shape?: Record<string, z.ZodType>;
+  readonly options?: readonly z.ZodType[];
 };
 
 function defOf(schema: z.ZodType): Def {
@@ -50,6 +51,8 @@ function schemaKeys(schema: z.ZodType, parent: string): SchemaKey[] {
       return schemaKeys(def.element!, `${parent}[]`);
     case 'record':
       return schemaKeys(def.valueType!, `${parent}.*`);
+    case 'union':
+      return def.options!.flatMap((option) => schemaKeys(option, parent));
     case 'object':
       return Object.entries(def.shape!).flatMap(([key, child]) => [
         { parent, key },

@@ -11,6 +11,7 @@ import { ConfigError } from './errors.ts';
 import { compileGeneralSettings } from './general-settings.ts';
 import type { LoadedConfig } from './load.ts';
 import type { ModelGroup, RouterPlan } from './plan.ts';
+import { deploymentModelKey } from './known-names.ts';
 import { compileRouterSettings } from './router-settings.ts';
 import { plural } from './validate.ts';
 
@@ -49,7 +50,11 @@ export function compileConfig(loaded: LoadedConfig, options: CompileOptions = {}
   });
 
   const groupNames = [...new Set(entries.map((entry) => entry.model_name))];
-  const known = { groups: groupNames, ids: new Set(firstIndexOf.keys()) };
+  const known = {
+    groups: groupNames,
+    ids: new Set(firstIndexOf.keys()),
+    models: new Set([...deployments.values()].map(deploymentModelKey)),
+  };
   const settings = compileRouterSettings(loaded.config, { known, env, issues });
   const general = compileGeneralSettings(loaded.config, env, issues);
   if (issues.length > 0) {

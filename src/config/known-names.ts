@@ -1,6 +1,10 @@
+import type { Deployment } from '../core/deployment.ts';
+import { parseModelRef } from '../providers/model-name.ts';
+
 /**
- * The names a config may refer to (fallback targets, retry-policy groups): group names and
- * deployment ids. A reference to anything else is fatal, because a typo in a fallback chain
+ * The names a config may refer to (fallback targets, retry-policy groups): group names,
+ * deployment ids, and deployments' `litellm_params.model` (`azure/gpt-4o`, as LiteLLM's router
+ * also accepts and the HA deployment guide's fallbacks use). A reference to anything else is fatal, because a typo in a fallback chain
  * would otherwise surface only during an outage.
  */
 
@@ -12,11 +16,29 @@ export interface KnownNames {
   /** Group names in config order. */
   readonly groups: readonly string[];
   readonly ids: ReadonlySet<string>;
+  /** Deployments' models as modelKey() spells them. */
+  readonly models: ReadonlySet<string>;
 }
 
-/** True when `name` is a group or a deployment id. */
+/** True when `name` is a group, a deployment id or a deployment's model. */
 export function isKnownName(known: KnownNames, name: string): boolean {
-  return known.groups.includes(name) || known.ids.has(name);
+  if (known.groups.includes(name) || known.ids.has(name)) return true;
+  const key = modelKey(name);
+  return key !== undefined && known.models.has(key);
+}
+
+/**
+ * One spelling per upstream model, `provider/model`, so `gpt-4o` and `openai/gpt-4o` name the
+ * same deployments. Undefined when `name` is not a model reference.
+ */
+export function modelKey(name: string): string | undefined {
+  const ref = parseModelRef(name);
+  return ref === undefined ? undefined : `${ref.provider}/${ref.upstreamModel}`;
+}
+
+/** The modelKey() of a compiled deployment. */
+export function deploymentModelKey(deployment: Deployment): string {
+  return `${deployment.provider}/${deployment.upstreamModel}`;
 }
 
 /** `"gpt-5" is not a model_name in model_list (groups: a, b, c)`. */

@@ -275,8 +275,9 @@ model_list:
   });
 
   void test('a fallback list in the wrong shape says what is expected', () => {
-    // The shape some third-party guides show, which LiteLLM does not accept either.
-    const yaml = `${MINIMAL}router_settings:\n  fallbacks:\n    - model: gpt-4o\n      fallback_models: [a]\n`;
+    // The HA guide's {model, fallback_models} shape is accepted (ha-guide-forms.test.ts); a
+    // half-written one is not.
+    const yaml = `${MINIMAL}router_settings:\n  fallbacks:\n    - model: gpt-4o\n      fallback_model: [a]\n`;
     const error = configError(() => parseConfig(yaml, { env: {} }));
     assert.deepEqual(error.issues, [
       'router_settings.fallbacks[0].model: got "gpt-4o"; expected a list of model names',

@@ -39,7 +39,20 @@ export type RetryPolicyKey =
   | 'ContentPolicyViolationErrorRetries'
   | 'InternalServerErrorRetries';
 
-export type RetryPolicy = Readonly<Partial<Record<RetryPolicyKey, number>>>;
+/**
+ * Retries per error type (LiteLLM's keys), and/or per upstream status: the form the HA
+ * deployment guide shows (`- status_code: 429, retry_after: 60`), where a listed status is
+ * retried `num_retries` times, waiting at least its `retry_after`.
+ */
+export type RetryPolicy = Readonly<Partial<Record<RetryPolicyKey, number>>> & {
+  readonly byStatus?: ReadonlyMap<number, StatusRetryRule>;
+};
+
+/** One `{status_code, retry_after}` entry of a list-form `retry_policy`. */
+export interface StatusRetryRule {
+  /** The least wait before retrying this status, in ms; undefined = the usual delay. */
+  readonly retryAfterMs: number | undefined;
+}
 
 /** LiteLLM's `allowed_fails_policy` keys: failures tolerated per error type before a bench. */
 export type AllowedFailsPolicyKey =

@@ -7,9 +7,9 @@ import { toMs } from './durations.ts';
 import type { Env } from './env-refs.ts';
 import { compileFallbacks } from './fallbacks.ts';
 import { type KnownNames, isKnownName, unknownNameMessage } from './known-names.ts';
-import type { RetryPolicy, RouterSettings } from './plan.ts';
+import type { RetryPolicy, RouterSettings, StatusRetryRule } from './plan.ts';
 import { compileRedis } from './redis-settings.ts';
-import type { ReliabilityInput, ValidatedConfig } from './schema.ts';
+import type { ReliabilityInput, RetryPolicyInput, ValidatedConfig } from './schema.ts';
 
 /** Defaults, in the plan's units (ms). */
 export const ROUTER_DEFAULTS = Object.freeze({
@@ -78,14 +78,15 @@ export function compileRouterSettings(
       const at = `${sectionOf('model_group_retry_policy')}.model_group_retry_policy.${group}`;
       issues.push(`${at}: ${unknownNameMessage(known, group)}`);
     }
-    groupPolicies.set(group, Object.freeze({ ...policy }));
+    groupPolicies.set(group, compileRetryPolicy(policy));
   }
 
   return Object.freeze({
     routingStrategy: merged.routing_strategy ?? ROUTER_DEFAULTS.routingStrategy,
     routingStrategyArgs: Object.freeze({ ...merged.routing_strategy_args }),
     numRetries: merged.num_retries ?? ROUTER_DEFAULTS.numRetries,
-    retryPolicy: freezeOptional(merged.retry_policy),
+    retryPolicy:
+      merged.retry_policy === undefined ? undefined : compileRetryPolicy(merged.retry_policy),
     modelGroupRetryPolicy: groupPolicies,
     retryAfterMs: toMs(merged.retry_after) ?? ROUTER_DEFAULTS.retryAfterMs,
     timeoutMs: toMs(sectionTimeout(router) ?? sectionTimeout(litellm)) ?? ROUTER_DEFAULTS.timeoutMs,
@@ -116,6 +117,16 @@ function definedOnly<T extends object>(section: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(section).filter(([, value]) => value !== undefined),
   ) as Partial<T>;
+}
+
+/** Either form of `retry_policy`, frozen; the list form becomes per-status rules in ms. */
+function compileRetryPolicy(input: RetryPolicyInput): RetryPolicy {
+  if (!Array.isArray(input)) return Object.freeze({ ...input });
+  const byStatus = new Map<number, StatusRetryRule>();
+  for (const rule of input) {
+    byStatus.set(rule.status_code, Object.freeze({ retryAfterMs: toMs(rule.retry_after) }));
+  }
+  return Object.freeze({ byStatus });
 }
 
 function freezeOptional<T extends object>(value: T | undefined): Readonly<T> | undefined {

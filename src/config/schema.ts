@@ -100,6 +100,22 @@ const retryPolicy = mapping({
   InternalServerErrorRetries: retries(),
 } satisfies Record<RetryPolicyKey, unknown>);
 
+/** One entry of the HA guide's list form of `retry_policy`. */
+const statusRetryRule = z.strictObject(
+  {
+    status_code: intInRange(400, 599, 'an HTTP error status (400-599)'),
+    retry_after: secondsOrZero().optional(),
+  },
+  { error: 'expected {status_code, retry_after}' },
+);
+
+/** `retry_policy` in either form: counts per error type, or a list of per-status rules. */
+const retryPolicyField = () =>
+  z.union([retryPolicy, list(statusRetryRule)], {
+    error:
+      'expected a mapping of <ErrorType>Retries counts (e.g. RateLimitErrorRetries: 3) or a list of {status_code, retry_after}',
+  });
+
 /** `allowed_fails_policy`: failures tolerated per error type before a bench. */
 const allowedFailsPolicy = mapping({
   BadRequestErrorAllowedFails: retries(),
@@ -117,13 +133,25 @@ const allowedFailsPolicy = mapping({
  */
 const fallbackList = () =>
   z.preprocess(
-    (value) => (isPlainObject(value) ? [value] : value),
+    (value) =>
+      isPlainObject(value) ? [value] : Array.isArray(value) ? value.map(guideForm) : value,
     list(
       z.record(z.string(), z.array(name(), { error: 'expected a list of model names' }), {
         error: 'expected a mapping {model_name: [fallback, …]}',
       }),
     ),
   );
+
+/**
+ * The HA deployment guide's fallback entry, `{model: gpt-4o, fallback_models: [...]}`, as
+ * LiteLLM's `{gpt-4o: [...]}`. Anything else is left for the schema to judge.
+ */
+function guideForm(entry: unknown): unknown {
+  if (!isPlainObject(entry)) return entry;
+  const keys = Object.keys(entry);
+  if (keys.length !== 2 || !('model' in entry) || !('fallback_models' in entry)) return entry;
+  return typeof entry.model === 'string' ? { [entry.model]: entry.fallback_models } : entry;
+}
 
 /** A Redis node: `{host, port}` or `"host:port"`. */
 const redisNode = z.preprocess(
@@ -147,9 +175,11 @@ const reliabilityShape = {
   routing_strategy: oneOf(ROUTING_STRATEGIES).optional(),
   routing_strategy_args: freeMapping().optional(),
   num_retries: count().optional(),
-  retry_policy: retryPolicy.optional(),
+  retry_policy: retryPolicyField().optional(),
   model_group_retry_policy: z
-    .record(z.string(), retryPolicy, { error: 'expected a mapping {model_name: retry_policy}' })
+    .record(z.string(), retryPolicyField(), {
+      error: 'expected a mapping {model_name: retry_policy}',
+    })
     .optional(),
   retry_after: secondsOrZero().optional(),
   timeout: seconds().optional(),
@@ -276,7 +306,7 @@ export type ReliabilityInput = z.infer<typeof routerSettings>;
 export type LitellmSettingsInput = z.infer<typeof litellmSettings>;
 /** `general_settings` (durations in seconds, sizes in MB). */
 export type GeneralSettingsInput = z.infer<typeof generalSettings>;
-/** A `retry_policy` mapping: retries per error type. */
-export type RetryPolicyInput = z.infer<typeof retryPolicy>;
+/** A `retry_policy`: counts per error type, or the list of per-status rules. */
+export type RetryPolicyInput = z.infer<ReturnType<typeof retryPolicyField>>;
 /** A Redis Sentinel or Cluster node, after `"host:port"` strings are split. */
 export type RedisNodeInput = z.infer<typeof redisNode>;

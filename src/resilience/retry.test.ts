@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { retryBudget, retryDelayMs } from './retry.ts';
+import { retryBudget, retryDelayMs, retryFloorMs } from './retry.ts';
 
 const rateLimited = new GatewayError('RateLimitError', 'slow down');
 const badRequest = new GatewayError('BadRequestError', 'bad');
@@ -70,4 +70,23 @@ test('retry_after is a floor on every wait, even when switching deployment', () 
     retryDelayMs({ ...base, minDelayMs: 1500, retriesDone: 0, switchesDeployment: false }),
     1500,
   );
+});
+
+const byStatus = new Map([
+  [400, { retryAfterMs: undefined }],
+  [429, { retryAfterMs: 60_000 }],
+]);
+
+test('a list-form retry_policy retries the statuses it names num_retries times', () => {
+  const upstream400 = new GatewayError('BadRequestError', 'bad', { upstreamStatus: 400 });
+  assert.equal(retryBudget(upstream400, 2, { byStatus }), 2);
+  assert.equal(retryBudget(badRequest, 2, { byStatus: new Map() }), 0);
+});
+
+test("a listed status waits at least its retry_after; others keep the router's", () => {
+  const upstream429 = new GatewayError('RateLimitError', 'slow', { upstreamStatus: 429 });
+  assert.equal(retryFloorMs(upstream429, { byStatus }, 10_000), 60_000);
+  const upstream503 = new GatewayError('ServiceUnavailableError', 'down', { upstreamStatus: 503 });
+  assert.equal(retryFloorMs(upstream503, { byStatus }, 10_000), 10_000);
+  assert.equal(retryFloorMs(upstream429, undefined, 10_000), 10_000);
 });

@@ -18,7 +18,7 @@ const POLICY_KEY: Partial<Record<ErrorKind, RetryPolicyKey>> = {
 /**
  * How many retries an error earns in a group: the retry policy's count for its kind when one
  * is set (it may enable retries for kinds that are not retryable by default), else `numRetries`
- * for retryable kinds and 0 for the rest.
+ * when a list-form policy names the error's status or the kind is retryable, and 0 for the rest.
  */
 export function retryBudget(
   error: GatewayError,
@@ -28,7 +28,25 @@ export function retryBudget(
   const key = POLICY_KEY[error.kind];
   const fromPolicy = key === undefined ? undefined : policy?.[key];
   if (fromPolicy !== undefined) return fromPolicy;
+  if (policy?.byStatus?.has(statusOf(error)) === true) return numRetries;
   return error.policy.retryable ? numRetries : 0;
+}
+
+/**
+ * The least wait before retrying `error`: its status's `retry_after` in a list-form
+ * `retry_policy`, else the router's `retry_after` (`fallbackMs`).
+ */
+export function retryFloorMs(
+  error: GatewayError,
+  policy: RetryPolicy | undefined,
+  fallbackMs: number,
+): number {
+  return policy?.byStatus?.get(statusOf(error))?.retryAfterMs ?? fallbackMs;
+}
+
+/** The status a rule matches: what the upstream answered, else what the client would get. */
+function statusOf(error: GatewayError): number {
+  return error.upstreamStatus ?? error.status;
 }
 
 /** Upper bound on the exponential backoff, in ms. */

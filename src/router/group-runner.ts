@@ -9,7 +9,7 @@ import type { CooldownTracker } from '../resilience/cooldown.ts';
 import type { RouterEvents } from '../core/router-events.ts';
 import { attemptError, emitBench, type AttemptSummary } from './observe.ts';
 import type { Provider } from '../providers/provider.ts';
-import { retryBudget, retryDelayMs } from '../resilience/retry.ts';
+import { retryBudget, retryDelayMs, retryFloorMs } from '../resilience/retry.ts';
 import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
 import { selectDeployment, type SelectableGroup } from './candidates.ts';
 import {
@@ -159,7 +159,7 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
       retriesDone,
       error,
       switchesDeployment: !tried.has(next.id),
-      minDelayMs: core.settings.retryAfterMs,
+      minDelayMs: retryFloorMs(error, retryPolicy, core.settings.retryAfterMs),
       random: core.random,
     });
     retriesDone += 1;

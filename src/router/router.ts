@@ -16,6 +16,7 @@ import type { Provider, ProviderResponse } from '../providers/provider.ts';
 import { createStrategy } from '../routing/create-strategy.ts';
 import { openStreamAttempt, sendAttempt, type AttemptInput } from './attempt.ts';
 import { prepareGroup, type SelectableGroup } from './candidates.ts';
+import { createTargetResolver, type TargetResolver } from './targets.ts';
 import { hasContentPolicyFallback } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { createHealthChecker, type HealthChecker } from './health-checker.ts';
@@ -80,13 +81,11 @@ export class Router implements RouterEngine {
   private readonly ownsStateStore: boolean;
   private readonly stopSharing: () => void;
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
-  /** Every deployment as a one-deployment target, for fallbacks that name a deployment id. */
-  private readonly singleDeployments: ReadonlyMap<string, SelectableGroup>;
+  /** A group, or what a fallback may name instead: a deployment id or a deployment's model. */
+  private readonly resolveTarget: TargetResolver;
   private readonly providers: ProviderLookup;
   /** Set when `background_health_checks` is on. */
   private readonly healthChecker: HealthChecker | undefined;
-  private readonly resolveTarget = (name: string): SelectableGroup | undefined =>
-    this.groups.get(name) ?? this.singleDeployments.get(name);
 
   /**
    * @param config a compiled plan (from loadPlan/compileConfig), or a LiteLLM config as an
@@ -104,12 +103,7 @@ export class Router implements RouterEngine {
       (warning): warning is string => warning !== undefined,
     );
     this.groups = new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)]));
-    this.singleDeployments = new Map(
-      [...plan.deployments.values()].map((deployment) => [
-        deployment.id,
-        prepareGroup({ name: deployment.group, deployments: [deployment] }),
-      ]),
-    );
+    this.resolveTarget = createTargetResolver(plan, this.groups);
     const providerFor = providerResolver(plan, this.providers);
     const shownApiBase = new Map(
       [...plan.deployments.values()].map((d) => [d.id, safeUrl(d.apiBase)]),

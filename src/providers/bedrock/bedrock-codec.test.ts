@@ -158,3 +158,13 @@ void test('decode stamps the id, time and model id', () => {
   assert.equal(body.created, Math.floor(NOW / 1000));
   assert.equal(body.model, 'meta.llama3-1-70b-instruct-v1:0');
 });
+
+void test('a request Converse cannot express is a bad request attributed to the deployment', async () => {
+  const body = { model: 'claude', messages: [{ role: 'function', name: 'f', content: 'x' }] };
+  await assert.rejects(encode(bedrockDeployment(), body), (error) => {
+    assert.ok(error instanceof GatewayError);
+    assert.equal(error.kind, 'BadRequestError');
+    assert.equal(error.deploymentId, 'bedrock-1');
+    return true;
+  });
+});

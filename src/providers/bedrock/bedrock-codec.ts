@@ -61,25 +61,32 @@ export function createBedrockCodec(options: BedrockCodecOptions = {}): BedrockCo
           'content-type': 'application/json',
           accept: stream ? 'application/vnd.amazon.eventstream' : 'application/json',
         },
-        body: JSON.stringify(toConverseRequest(body)),
+        body: JSON.stringify(attributed(() => toConverseRequest(body), deployment)),
       };
       return { ...unsigned, headers: await authorize(unsigned, target, new Date(now())) };
     },
-    decode(_operation, payload, deployment): ResponseBody {
-      try {
-        return fromConverseResponse(payload, stamp(deployment));
-      } catch (error) {
-        if (error instanceof GatewayError && error.deploymentId === undefined) {
-          throw new GatewayError(error.kind, error.message, { deploymentId: deployment.id });
-        }
-        throw error;
-      }
-    },
+    decode: (_operation, payload, deployment): ResponseBody =>
+      attributed(() => fromConverseResponse(payload, stamp(deployment)), deployment),
     createStreamDecoder: (_operation, deployment) =>
       createConverseStreamDecoder(deployment, stamp(deployment)),
     frameStream: readAwsEventStream,
     mapError: (failure) => mapBedrockError(failure, now()),
   };
+}
+
+/** `run()`'s result; a GatewayError it throws is attributed to `deployment`. */
+function attributed<T>(run: () => T, deployment: Deployment): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof GatewayError && error.deploymentId === undefined) {
+      throw new GatewayError(error.kind, error.message, {
+        deploymentId: deployment.id,
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 /** The headers with credentials: a bearer API key as is, else a SigV4 signature. */

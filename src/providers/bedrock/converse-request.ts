@@ -195,9 +195,9 @@ function toolResultBlock(message: JsonObject, index: number): Block {
   const text = textBlocks(message.content, index)
     .map((block) => block.text as string)
     .join('');
-  return {
-    toolResult: { toolUseId: message.tool_call_id, content: [{ text: text === '' ? ' ' : text }] },
-  };
+  // An empty result still needs a text block, and Converse rejects blank ones.
+  const content = [{ text: text === '' ? '(empty)' : text }];
+  return { toolResult: { toolUseId: message.tool_call_id, content } };
 }
 
 function badRequest(detail: string): GatewayError {

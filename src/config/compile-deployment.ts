@@ -4,6 +4,7 @@
  */
 import type { Deployment } from '../core/deployment.ts';
 import { PROVIDER_NAMES, parseModelRef } from '../providers/model-name.ts';
+import { compileAwsParams, type AwsDeploymentParams } from './aws-params.ts';
 import { toMs } from './durations.ts';
 import type { Env } from './env-refs.ts';
 import { API_BASE_ENV, NEEDS_API_BASE, providerDefaults } from './provider-defaults.ts';
@@ -45,7 +46,17 @@ export function compileDeployment(
   }
 
   const defaults = providerDefaults(ref.provider, context.env);
-  const apiBase = params.api_base ?? defaults.apiBase;
+  const apiKey =
+    params.api_key ??
+    (keyFollowsBase(ref.provider, params.api_base, defaults.apiBase) ? defaults.apiKey : undefined);
+  // Bedrock needs a region and credentials (SigV4 or an API key) before it can sign anything.
+  let aws: AwsDeploymentParams | undefined;
+  if (ref.provider === 'bedrock' && params.mock_response === undefined) {
+    const hasApiKey = apiKey !== undefined;
+    aws = compileAwsParams(params, { env: context.env, at, issues: context.issues, hasApiKey });
+    if (aws === undefined) return undefined;
+  }
+  const apiBase = params.api_base ?? aws?.apiBase ?? defaults.apiBase;
   if (
     apiBase === undefined &&
     NEEDS_API_BASE.has(ref.provider) &&
@@ -68,11 +79,7 @@ export function compileDeployment(
     provider: ref.provider,
     upstreamModel: ref.upstreamModel,
     apiBase: apiBase?.replace(/\/+$/, ''),
-    apiKey:
-      params.api_key ??
-      (keyFollowsBase(ref.provider, params.api_base, defaults.apiBase)
-        ? defaults.apiKey
-        : undefined),
+    apiKey,
     apiVersion: params.api_version ?? defaults.apiVersion,
     timeoutMs: toMs(params.timeout),
     streamTimeoutMs: toMs(params.stream_timeout),
@@ -81,13 +88,13 @@ export function compileDeployment(
     tpm: params.tpm,
     weight: params.weight,
     order: params.order ?? 1,
-    region: params.region_name,
+    region: params.region_name ?? aws?.region,
     inputCostPerToken: params.input_cost_per_token,
     outputCostPerToken: params.output_cost_per_token,
     cooldownTimeMs: toMs(params.cooldown_time),
     mockResponse: params.mock_response,
     info: deepFreeze(structuredClone(entry.model_info ?? {})),
-    extra: deepFreeze(extraOf(params)),
+    extra: deepFreeze({ ...extraOf(params), ...aws?.extra }),
   });
 }
 

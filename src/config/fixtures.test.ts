@@ -103,14 +103,14 @@ model_list:
       api_key: os.environ/ANTHROPIC_API_KEY
   - model_name: claude-sonnet-4
     litellm_params:
-      model: bedrock/anthropic.claude-3-sonnet-20240229-v1:0
-      aws_access_key_id: os.environ/AWS_ACCESS_KEY_ID
+      model: sagemaker/jumpstart-dft-meta-textgeneration-llama-2-7b
+      aws_profile_name: os.environ/AWS_PROFILE
       aws_region_name: us-east-1
 `;
-    const env = { ANTHROPIC_API_KEY: 'a', AWS_ACCESS_KEY_ID: 'b' };
+    const env = { ANTHROPIC_API_KEY: 'a', AWS_PROFILE: 'b' };
     const loaded = parseConfig(yaml, { env });
     assert.deepEqual(loaded.warnings, [
-      'unknown keys (ignored): model_list[1].litellm_params.aws_access_key_id, model_list[1].litellm_params.aws_region_name',
+      'unknown keys (ignored): model_list[1].litellm_params.aws_profile_name',
     ]);
     let error: unknown;
     try {
@@ -126,7 +126,7 @@ model_list:
     );
     assert.match(
       error.issues[1] ?? '',
-      /^model_list\[1\]\.litellm_params\.model: unknown provider in "bedrock\//,
+      /^model_list\[1\]\.litellm_params\.model: unknown provider in "sagemaker\//,
     );
   });
 });

@@ -86,9 +86,9 @@ general_settings:
   });
 
   void test('unknown keys are dropped from the validated config', () => {
-    const { config } = parseConfig(withParams('aws_region_name: us-east-1'), { env: {} });
+    const { config } = parseConfig(withParams('aws_profile_name: prod'), { env: {} });
     assert.equal(
-      Object.hasOwn(config.model_list?.[0]?.litellm_params ?? {}, 'aws_region_name'),
+      Object.hasOwn(config.model_list?.[0]?.litellm_params ?? {}, 'aws_profile_name'),
       false,
     );
   });
@@ -118,11 +118,11 @@ router_settings:
   });
 
   void test('unknown keys may reference unset environment variables', () => {
-    const { warnings } = parseConfig(withParams('aws_secret_access_key: os.environ/AWS_SECRET'), {
+    const { warnings } = parseConfig(withParams('aws_web_identity_token: os.environ/AWS_TOKEN'), {
       env: {},
     });
     assert.deepEqual(warnings, [
-      'unknown keys (ignored): model_list[0].litellm_params.aws_secret_access_key',
+      'unknown keys (ignored): model_list[0].litellm_params.aws_web_identity_token',
     ]);
   });
 

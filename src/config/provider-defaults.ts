@@ -50,6 +50,9 @@ export function providerDefaults(provider: string, env: Env): ProviderDefaults {
         apiBase: get('HOSTED_VLLM_API_BASE'),
         apiVersion: undefined,
       };
+    case 'bedrock':
+      // A Bedrock API key; SigV4 credentials and the region are resolved by aws-params.ts.
+      return { apiKey: get('AWS_BEARER_TOKEN_BEDROCK'), apiBase: undefined, apiVersion: undefined };
     default:
       return { apiKey: undefined, apiBase: undefined, apiVersion: undefined };
   }

@@ -260,6 +260,12 @@ const litellmParams = mapping({
   mock_latency_ms: numberOrZero().optional(),
   mock_failure_rate: fraction().optional(),
   mock_failure_status: intInRange(400, 599, 'an HTTP error status').optional(),
+  /** Bedrock (`bedrock/…`): SigV4 credentials, region and runtime endpoint, LiteLLM's names. */
+  aws_access_key_id: text().optional(),
+  aws_secret_access_key: text().optional(),
+  aws_session_token: text().optional(),
+  aws_region_name: name().optional(),
+  aws_bedrock_runtime_endpoint: name().optional(),
 });
 
 /** Free-form metadata, as in LiteLLM; only the keys we read are checked. */

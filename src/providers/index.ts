@@ -19,6 +19,10 @@ export type {
 } from './openai/openai-codec.ts';
 export { GATEWAY_ONLY_FIELDS, GATEWAY_ONLY_PREFIX, toUpstreamBody } from './openai/request-body.ts';
 export { AZURE_DEFAULT_API_VERSION, AZURE_PRESET, createAzureCodec } from './azure/azure-codec.ts';
+export { createBedrockCodec } from './bedrock/bedrock-codec.ts';
+export type { BedrockCodec, BedrockCodecOptions } from './bedrock/bedrock-codec.ts';
+export { encodeAwsEvent, readAwsEventStream } from './transport/aws-event-stream.ts';
+export type { EventStreamMessage } from './transport/aws-event-stream.ts';
 export { createMockProvider, DEFAULT_MOCK_RESPONSE } from './mock/mock-provider.ts';
 export type { MockProviderOptions } from './mock/mock-provider.ts';
 export { isProviderName, parseModelRef, PROVIDER_NAMES } from './model-name.ts';

@@ -4,3 +4,12 @@ export { type Fault } from './mock-faults.ts';
 export { type CapturedRequest, type MockUpstreamHits } from './mock-state.ts';
 export { type MockUpstream, type MockUpstreamOptions, startMockUpstream } from './mock-upstream.ts';
 export { type MockCommandOptions, runMockUpstreamCommand } from './mock-command.ts';
+export {
+  type BedrockCall,
+  type BedrockFault,
+  MOCK_AWS_CREDENTIALS,
+  type MockAwsCredentials,
+  type MockBedrock,
+  type MockBedrockOptions,
+  startMockBedrock,
+} from './mock-bedrock.ts';

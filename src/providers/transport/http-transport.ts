@@ -15,7 +15,7 @@ export interface HttpTransportOptions {
 }
 
 /** Headers whose values are credentials: they must never reach an error message. */
-const SECRET_HEADERS = ['authorization', 'api-key', 'x-api-key'] as const;
+const SECRET_HEADERS = ['authorization', 'api-key', 'x-api-key', 'x-amz-security-token'] as const;
 
 /** undici codes that mean the request itself was malformed: a gateway bug, not the upstream's. */
 const GATEWAY_BUG_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);

@@ -5,6 +5,7 @@ import type { Env } from './env-refs.ts';
 import { configError } from './config-error.test-helper.ts';
 import { parseConfig } from './load.ts';
 import type { RouterPlan } from './plan.ts';
+import { PROVIDER_NAMES } from '../providers/model-name.ts';
 
 function compile(yaml: string, env: Env = {}): RouterPlan {
   return compileConfig(parseConfig(yaml, { env }), { env });
@@ -68,9 +69,8 @@ void describe('compileConfig: deployments', () => {
       compile(`${GROUPS}  - model_name: d\n    litellm_params: { model: foo/bar }\n`),
     );
     assert.deepEqual(error.issues, [
-      'model_list[3].litellm_params.model: unknown provider in "foo/bar"; supported: openai, azure, ' +
-        'hosted_vllm, mock (use openai/<model> with api_base for any OpenAI-compatible server such as ' +
-        'vLLM, Ollama or TGI)',
+      `model_list[3].litellm_params.model: unknown provider in "foo/bar"; supported: ${PROVIDER_NAMES.join(', ')} ` +
+        '(use openai/<model> with api_base for any OpenAI-compatible server such as vLLM, Ollama or TGI)',
     ]);
   });
 

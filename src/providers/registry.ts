@@ -1,5 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { createAzureCodec } from './azure/azure-codec.ts';
+import { createGoogleCodec } from './gemini/google-codec.ts';
+import { createVertexCodec } from './gemini/vertex-codec.ts';
 import { createHttpProvider } from './http-provider.ts';
 import { createMockProvider } from './mock/mock-provider.ts';
 import type { ProviderName } from './model-name.ts';
@@ -42,6 +44,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     openai: createHttpProvider(createOpenAICodec(), transport),
     azure: createHttpProvider(createAzureCodec(), transport),
     hosted_vllm: createHttpProvider(createOpenAICodec(HOSTED_VLLM_PRESET), transport),
+    gemini: createHttpProvider(createGoogleCodec(), transport),
+    vertex_ai: createHttpProvider(createVertexCodec({ transport }), transport),
     mock: createMockProvider(random === undefined ? { clock } : { clock, random }),
   };
   const byName = new Map<string, Provider>(Object.entries(providers));

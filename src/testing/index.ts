@@ -4,3 +4,12 @@ export { type Fault } from './mock-faults.ts';
 export { type CapturedRequest, type MockUpstreamHits } from './mock-state.ts';
 export { type MockUpstream, type MockUpstreamOptions, startMockUpstream } from './mock-upstream.ts';
 export { type MockCommandOptions, runMockUpstreamCommand } from './mock-command.ts';
+export {
+  type GeminiCapturedRequest,
+  type GeminiFault,
+  type GeminiRoute,
+  type MockGemini,
+  type MockGeminiOptions,
+  startMockGemini,
+} from './mock-gemini.ts';
+export { createTestServiceAccount, type TestServiceAccount } from './google-service-account.ts';

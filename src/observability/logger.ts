@@ -71,6 +71,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         '*.redis_password',
         'authorization',
         '*.authorization',
+        // Google: the AI Studio key header and Vertex AI service-account JSON
+        '["x-goog-api-key"]',
+        '*["x-goog-api-key"]',
+        'vertex_credentials',
+        '*.vertex_credentials',
       ],
       censor: '<redacted>',
     },

@@ -7,6 +7,7 @@ import { PROVIDER_NAMES, parseModelRef } from '../providers/model-name.ts';
 import { compileAwsParams, type AwsDeploymentParams } from './aws-params.ts';
 import { toMs } from './durations.ts';
 import type { Env } from './env-refs.ts';
+import { compileGoogleParams } from './google-params.ts';
 import { API_BASE_ENV, NEEDS_API_BASE, providerDefaults } from './provider-defaults.ts';
 import type { LitellmParams, ModelEntry } from './schema.ts';
 
@@ -17,6 +18,9 @@ const EXTRA_KEYS = [
   'mock_latency_ms',
   'mock_failure_rate',
   'mock_failure_status',
+  'vertex_project',
+  'vertex_location',
+  'vertex_credentials',
 ] as const satisfies readonly (keyof LitellmParams)[];
 
 /** What compileDeployment needs besides the entry. */
@@ -72,13 +76,16 @@ export function compileDeployment(
     context.issues.push(`${at}.api_base: expected an http(s) URL such as http://localhost:8000/v1`);
     return undefined;
   }
+  const { env, issues } = context;
+  const google = compileGoogleParams({ provider: ref.provider, params, env, apiKey, at, issues });
+  if (google === undefined) return undefined;
 
   return Object.freeze({
     id: context.id,
     group: entry.model_name,
     provider: ref.provider,
     upstreamModel: ref.upstreamModel,
-    apiBase: apiBase?.replace(/\/+$/, ''),
+    apiBase: (apiBase ?? google.apiBase)?.replace(/\/+$/, ''),
     apiKey,
     apiVersion: params.api_version ?? defaults.apiVersion,
     timeoutMs: toMs(params.timeout),
@@ -88,13 +95,13 @@ export function compileDeployment(
     tpm: params.tpm,
     weight: params.weight,
     order: params.order ?? 1,
-    region: params.region_name ?? aws?.region,
+    region: params.region_name ?? aws?.region ?? google.region,
     inputCostPerToken: params.input_cost_per_token,
     outputCostPerToken: params.output_cost_per_token,
     cooldownTimeMs: toMs(params.cooldown_time),
     mockResponse: params.mock_response,
     info: deepFreeze(structuredClone(entry.model_info ?? {})),
-    extra: deepFreeze({ ...extraOf(params), ...aws?.extra }),
+    extra: deepFreeze({ ...extraOf(params), ...aws?.extra, ...google.extra }),
   });
 }
 

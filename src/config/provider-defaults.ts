@@ -15,6 +15,9 @@ export interface ProviderDefaults {
 /** OpenAI's public endpoint, used by `openai/…` deployments without `api_base`. */
 export const OPENAI_API_BASE = 'https://api.openai.com/v1';
 
+/** Google AI Studio's public host, used by `gemini/…` deployments without `api_base`. */
+export const GEMINI_API_BASE = 'https://generativelanguage.googleapis.com';
+
 /** Providers that cannot work without an `api_base`: there is no public default. */
 export const NEEDS_API_BASE: ReadonlySet<string> = new Set(['azure', 'hosted_vllm']);
 
@@ -23,6 +26,7 @@ export const API_BASE_ENV: Readonly<Record<string, string>> = {
   openai: 'OPENAI_API_BASE',
   azure: 'AZURE_API_BASE',
   hosted_vllm: 'HOSTED_VLLM_API_BASE',
+  gemini: 'GEMINI_API_BASE',
 };
 
 /** Defaults for `provider` from `env`; empty variables count as unset. */
@@ -53,7 +57,15 @@ export function providerDefaults(provider: string, env: Env): ProviderDefaults {
     case 'bedrock':
       // A Bedrock API key; SigV4 credentials and the region are resolved by aws-params.ts.
       return { apiKey: get('AWS_BEARER_TOKEN_BEDROCK'), apiBase: undefined, apiVersion: undefined };
+    case 'gemini':
+      // LiteLLM's order: GOOGLE_API_KEY first, then GEMINI_API_KEY.
+      return {
+        apiKey: get('GOOGLE_API_KEY') ?? get('GEMINI_API_KEY'),
+        apiBase: get('GEMINI_API_BASE') ?? GEMINI_API_BASE,
+        apiVersion: undefined,
+      };
     default:
+      // vertex_ai: its project, location and credentials are read by google-params.ts.
       return { apiKey: undefined, apiBase: undefined, apiVersion: undefined };
   }
 }

@@ -266,6 +266,16 @@ const litellmParams = mapping({
   aws_session_token: text().optional(),
   aws_region_name: name().optional(),
   aws_bedrock_runtime_endpoint: name().optional(),
+  /** Vertex AI: the Google Cloud project (env VERTEXAI_PROJECT). */
+  vertex_project: name().optional(),
+  /** Vertex AI: the region, e.g. `us-central1`, or `global` (env VERTEXAI_LOCATION). */
+  vertex_location: name().optional(),
+  /** Vertex AI: a service-account JSON file's path, or its JSON as a string or mapping. Secret. */
+  vertex_credentials: z
+    .union([name(), freeMapping()], {
+      error: 'expected a path to a service-account JSON file, or the JSON itself',
+    })
+    .optional(),
 });
 
 /** Free-form metadata, as in LiteLLM; only the keys we read are checked. */

@@ -77,6 +77,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         'aws_session_token',
         '*.aws_session_token',
         '*.extra.aws_session_token',
+        // Google: the AI Studio key header and Vertex AI service-account JSON
+        '["x-goog-api-key"]',
+        '*["x-goog-api-key"]',
+        'vertex_credentials',
+        '*.vertex_credentials',
       ],
       censor: '<redacted>',
     },

@@ -1,3 +1,4 @@
+import type { Deployment } from '../core/deployment.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type {
@@ -87,6 +88,9 @@ export function createHttpProvider(
 
   return {
     name: codec.name,
+    ...(codec.prepare === undefined
+      ? {}
+      : { prepare: (deployment: Deployment) => codec.prepare?.(deployment) }),
 
     async send(request) {
       const response = await exchange(withStream(request, false));
@@ -168,11 +172,14 @@ function createChunkIterator(
         } catch (error) {
           return fail(error);
         }
-        // A clean end without a terminator is an end: several OpenAI-compatible servers skip
-        // `[DONE]`. A cut connection is not clean; the transport throws for it.
+        // A clean end without a terminator is an end, after what the decoder held back: several
+        // OpenAI-compatible servers skip `[DONE]`, and Gemini never sends one. A cut connection
+        // is not clean; the transport throws for it.
         if (result.done === true) {
           closed = true;
-          return end();
+          pending = decoder.flush?.() ?? [];
+          next = 0;
+          continue;
         }
         try {
           pending = decoder.decode(result.value);

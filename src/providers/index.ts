@@ -39,3 +39,12 @@ export type {
   UpstreamFailure,
   UpstreamHeaders,
 } from './provider.ts';
+export {
+  createGoogleCodec,
+  GEMINI_API_BASE,
+  GEMINI_PRESET,
+  geminiUrl,
+} from './gemini/google-codec.ts';
+export type { GoogleCodec, GoogleCodecOptions, GooglePreset } from './gemini/google-codec.ts';
+export { createVertexCodec, VERTEX_ERROR_LABEL, vertexUrl } from './gemini/vertex-codec.ts';
+export type { VertexCodecOptions } from './gemini/vertex-codec.ts';

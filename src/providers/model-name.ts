@@ -4,7 +4,15 @@
  */
 
 /** Providers this build can serve. OpenAI-compatible servers are presets of `openai`. */
-export const PROVIDER_NAMES = ['openai', 'azure', 'hosted_vllm', 'bedrock', 'mock'] as const;
+export const PROVIDER_NAMES = [
+  'openai',
+  'azure',
+  'hosted_vllm',
+  'bedrock',
+  'gemini',
+  'vertex_ai',
+  'mock',
+] as const;
 
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 

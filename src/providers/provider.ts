@@ -44,6 +44,11 @@ export interface ProviderStream extends AsyncIterable<StreamChunk> {
  */
 export interface Provider {
   readonly name: string;
+  /**
+   * Called once per deployment at start-up, before any request: providers that hold state per
+   * deployment (Vertex AI's OAuth client and its token cache) build it here, not per request.
+   */
+  prepare?(deployment: Deployment): void;
   send(request: ProviderRequest): Promise<ProviderResponse>;
   /** Resolves once the upstream has accepted the stream; errors before that reject. */
   openStream(request: ProviderRequest): Promise<ProviderStream>;
@@ -70,6 +75,11 @@ export interface StreamDecoder {
   decode(event: SseEvent): readonly StreamChunk[];
   /** True once the upstream's terminator (e.g. `[DONE]`) was seen. */
   readonly done: boolean;
+  /**
+   * Chunks to emit when the body ends cleanly without a terminator (Gemini sends none; its
+   * usage arrives on the last event, which the decoder cannot know is last). Optional.
+   */
+  flush?(): readonly StreamChunk[];
 }
 
 /**
@@ -77,6 +87,8 @@ export interface StreamDecoder {
  */
 export interface HttpCodec {
   readonly name: string;
+  /** Per-deployment set-up at start-up (see Provider.prepare); most codecs need none. */
+  prepare?(deployment: Deployment): void;
   /**
    * Builds the upstream call. Throws a GatewayError (BadRequestError) for an unsupported
    * operation. May return a promise when the call needs asynchronous work first (request

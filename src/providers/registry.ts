@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import { createAzureCodec } from './azure/azure-codec.ts';
 import { createBedrockCodec } from './bedrock/bedrock-codec.ts';
+import { createGoogleCodec } from './gemini/google-codec.ts';
+import { createVertexCodec } from './gemini/vertex-codec.ts';
 import { createHttpProvider } from './http-provider.ts';
 import { createMockProvider } from './mock/mock-provider.ts';
 import type { ProviderName } from './model-name.ts';
@@ -44,6 +46,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     azure: createHttpProvider(createAzureCodec(), transport),
     hosted_vllm: createHttpProvider(createOpenAICodec(HOSTED_VLLM_PRESET), transport),
     bedrock: createHttpProvider(createBedrockCodec(), transport),
+    gemini: createHttpProvider(createGoogleCodec(), transport),
+    vertex_ai: createHttpProvider(createVertexCodec({ transport }), transport),
     mock: createMockProvider(random === undefined ? { clock } : { clock, random }),
   };
   const byName = new Map<string, Provider>(Object.entries(providers));

@@ -30,7 +30,10 @@ export function isRouterPlan(config: unknown): config is RouterPlan {
   );
 }
 
-/** Resolves each deployment's provider once, so the request path does a single Map lookup. */
+/**
+ * Resolves each deployment's provider once, so the request path does a single Map lookup, and
+ * lets the provider prepare what it keeps per deployment (an OAuth client) at start-up.
+ */
 export function bindProviders(plan: RouterPlan, providers: ProviderLookup): Map<string, Provider> {
   const bound = new Map<string, Provider>();
   for (const deployment of plan.deployments.values()) {
@@ -40,6 +43,7 @@ export function bindProviders(plan: RouterPlan, providers: ProviderLookup): Map<
       throw new Error(
         `no provider "${name}" for deployment ${deployment.id} (${deployment.group})`,
       );
+    provider.prepare?.(deployment);
     bound.set(deployment.id, provider);
   }
   return bound;

@@ -13,3 +13,12 @@ export {
   type MockBedrockOptions,
   startMockBedrock,
 } from './mock-bedrock.ts';
+export {
+  type GeminiCapturedRequest,
+  type GeminiFault,
+  type GeminiRoute,
+  type MockGemini,
+  type MockGeminiOptions,
+  startMockGemini,
+} from './mock-gemini.ts';
+export { createTestServiceAccount, type TestServiceAccount } from './google-service-account.ts';

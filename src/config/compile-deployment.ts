@@ -6,7 +6,13 @@ import type { Deployment } from '../core/deployment.ts';
 import { PROVIDER_NAMES, parseModelRef } from '../providers/model-name.ts';
 import { toMs } from './durations.ts';
 import type { Env } from './env-refs.ts';
-import { API_BASE_ENV, NEEDS_API_BASE, providerDefaults } from './provider-defaults.ts';
+import {
+  API_BASE_ENV,
+  API_KEY_ENV,
+  NEEDS_API_BASE,
+  NEEDS_API_KEY,
+  providerDefaults,
+} from './provider-defaults.ts';
 import type { LitellmParams, ModelEntry } from './schema.ts';
 
 /** `litellm_params` keys a provider adapter reads from `Deployment.extra`. */
@@ -62,17 +68,30 @@ export function compileDeployment(
     return undefined;
   }
 
+  const apiKey =
+    params.api_key ??
+    (keyFollowsBase(ref.provider, params.api_base, defaults.apiBase) ? defaults.apiKey : undefined);
+  if (
+    apiKey === undefined &&
+    NEEDS_API_KEY.has(ref.provider) &&
+    params.mock_response === undefined
+  ) {
+    const envName = API_KEY_ENV[ref.provider] ?? '';
+    const hint =
+      params.api_base === undefined
+        ? `(or set ${envName} in the environment)`
+        : `with their own api_base (${envName} only goes to the default base)`;
+    context.issues.push(`${at}.api_key: is required for ${ref.provider}/ models ${hint}`);
+    return undefined;
+  }
+
   return Object.freeze({
     id: context.id,
     group: entry.model_name,
     provider: ref.provider,
     upstreamModel: ref.upstreamModel,
     apiBase: apiBase?.replace(/\/+$/, ''),
-    apiKey:
-      params.api_key ??
-      (keyFollowsBase(ref.provider, params.api_base, defaults.apiBase)
-        ? defaults.apiKey
-        : undefined),
+    apiKey,
     apiVersion: params.api_version ?? defaults.apiVersion,
     timeoutMs: toMs(params.timeout),
     streamTimeoutMs: toMs(params.stream_timeout),
@@ -136,13 +155,16 @@ export function deepFreeze<T>(value: T): T {
  * Whether the environment's default key may go to this deployment. For `openai/`, only when the
  * deployment talks to the default base: `OPENAI_API_KEY` must never be sent to a self-hosted or
  * third-party OpenAI-compatible server just because its entry has no `api_key` (LiteLLM does
- * send it; we do not). Azure and vLLM keys are scoped to their provider already.
+ * send it; we do not). The same holds for `anthropic/`, whose `api_base` often points at a
+ * third-party Anthropic-compatible API. Azure and vLLM keys are scoped to their provider already.
  */
 function keyFollowsBase(
   provider: string,
   configuredBase: string | undefined,
   defaultBase: string | undefined,
 ): boolean {
-  if (provider !== 'openai' || configuredBase === undefined) return true;
+  if ((provider !== 'openai' && provider !== 'anthropic') || configuredBase === undefined) {
+    return true;
+  }
   return configuredBase.replace(/\/+$/, '') === defaultBase?.replace(/\/+$/, '');
 }

@@ -69,15 +69,15 @@ void describe('compileConfig: deployments', () => {
     );
     assert.deepEqual(error.issues, [
       'model_list[3].litellm_params.model: unknown provider in "foo/bar"; supported: openai, azure, ' +
-        'hosted_vllm, mock (use openai/<model> with api_base for any OpenAI-compatible server such as ' +
+        'hosted_vllm, mock, anthropic (use openai/<model> with api_base for any OpenAI-compatible server such as ' +
         'vLLM, Ollama or TGI)',
     ]);
   });
 
   void test('a deployment with mock_response may use any model name', () => {
-    const d = deployment('model: anthropic/claude-3-opus\nmock_response: hi');
+    const d = deployment('model: replicate/meta/llama-3-70b\nmock_response: hi');
     assert.equal(d.provider, 'mock');
-    assert.equal(d.upstreamModel, 'anthropic/claude-3-opus');
+    assert.equal(d.upstreamModel, 'replicate/meta/llama-3-70b');
     assert.equal(d.mockResponse, 'hi');
   });
 

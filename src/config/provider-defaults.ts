@@ -15,6 +15,9 @@ export interface ProviderDefaults {
 /** OpenAI's public endpoint, used by `openai/…` deployments without `api_base`. */
 export const OPENAI_API_BASE = 'https://api.openai.com/v1';
 
+/** Anthropic's public endpoint, used by `anthropic/…` deployments without `api_base`. */
+export const ANTHROPIC_API_BASE = 'https://api.anthropic.com';
+
 /** Providers that cannot work without an `api_base`: there is no public default. */
 export const NEEDS_API_BASE: ReadonlySet<string> = new Set(['azure', 'hosted_vllm']);
 
@@ -23,6 +26,15 @@ export const API_BASE_ENV: Readonly<Record<string, string>> = {
   openai: 'OPENAI_API_BASE',
   azure: 'AZURE_API_BASE',
   hosted_vllm: 'HOSTED_VLLM_API_BASE',
+  anthropic: 'ANTHROPIC_API_BASE',
+};
+
+/** Providers that refuse every call without a key (LiteLLM fails them at call time; we at start-up). */
+export const NEEDS_API_KEY: ReadonlySet<string> = new Set(['anthropic']);
+
+/** The environment variables that hold a provider's key, by provider, for error hints. */
+export const API_KEY_ENV: Readonly<Record<string, string>> = {
+  anthropic: 'ANTHROPIC_API_KEY',
 };
 
 /** Defaults for `provider` from `env`; empty variables count as unset. */
@@ -48,6 +60,12 @@ export function providerDefaults(provider: string, env: Env): ProviderDefaults {
       return {
         apiKey: get('HOSTED_VLLM_API_KEY'),
         apiBase: get('HOSTED_VLLM_API_BASE'),
+        apiVersion: undefined,
+      };
+    case 'anthropic':
+      return {
+        apiKey: get('ANTHROPIC_API_KEY'),
+        apiBase: get('ANTHROPIC_API_BASE') ?? get('ANTHROPIC_BASE_URL') ?? ANTHROPIC_API_BASE,
         apiVersion: undefined,
       };
     default:

@@ -19,6 +19,14 @@ export type {
 } from './openai/openai-codec.ts';
 export { GATEWAY_ONLY_FIELDS, GATEWAY_ONLY_PREFIX, toUpstreamBody } from './openai/request-body.ts';
 export { AZURE_DEFAULT_API_VERSION, AZURE_PRESET, createAzureCodec } from './azure/azure-codec.ts';
+export {
+  ANTHROPIC_API_BASE,
+  ANTHROPIC_VERSION,
+  createAnthropicCodec,
+  messagesUrl,
+} from './anthropic/anthropic-codec.ts';
+export type { AnthropicCodec, AnthropicCodecOptions } from './anthropic/anthropic-codec.ts';
+export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './anthropic/request-body.ts';
 export { createMockProvider, DEFAULT_MOCK_RESPONSE } from './mock/mock-provider.ts';
 export type { MockProviderOptions } from './mock/mock-provider.ts';
 export { isProviderName, parseModelRef, PROVIDER_NAMES } from './model-name.ts';

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.ts';
+import { createAnthropicCodec } from './anthropic/anthropic-codec.ts';
 import { createAzureCodec } from './azure/azure-codec.ts';
 import { createHttpProvider } from './http-provider.ts';
 import { createMockProvider } from './mock/mock-provider.ts';
@@ -43,6 +44,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     azure: createHttpProvider(createAzureCodec(), transport),
     hosted_vllm: createHttpProvider(createOpenAICodec(HOSTED_VLLM_PRESET), transport),
     mock: createMockProvider(random === undefined ? { clock } : { clock, random }),
+    anthropic: createHttpProvider(createAnthropicCodec({ now: () => clock.now() }), transport),
   };
   const byName = new Map<string, Provider>(Object.entries(providers));
   return {

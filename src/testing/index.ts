@@ -4,3 +4,5 @@ export { type Fault } from './mock-faults.ts';
 export { type CapturedRequest, type MockUpstreamHits } from './mock-state.ts';
 export { type MockUpstream, type MockUpstreamOptions, startMockUpstream } from './mock-upstream.ts';
 export { type MockCommandOptions, runMockUpstreamCommand } from './mock-command.ts';
+export { ANTHROPIC_MESSAGES_PATH, startMockAnthropic } from './mock-anthropic.ts';
+export { type AnthropicErrorBody } from './mock-anthropic-wire.ts';

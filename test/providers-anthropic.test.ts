@@ -191,6 +191,23 @@ model_list:${claudeEntry(claude, '\n      order: 1')}
     assert.equal(streamedText(streamChunks(payloads)), 'Hello from openai');
   });
 
+  void test('an overloaded error event right after message_start still fails over', async () => {
+    const claude = await startClaude();
+    claude.fail({ kind: 'overloaded', streamErrorAfter: 1 });
+    const { url } = await start({
+      upstreams: ['openai'],
+      config: ({ openai }) => `
+model_list:${claudeEntry(claude, '\n      order: 1')}
+  - model_name: claude
+    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k, order: 2 }
+`,
+    });
+    const payloads = sseData(await (await chat(url, 'claude', { stream: true })).text());
+    assert.equal(payloads.at(-1), '[DONE]');
+    assert.equal(streamedText(streamChunks(payloads)), 'Hello from openai');
+    assert.equal(claude.hits().total, 1);
+  });
+
   void test('fallbacks claude → gpt-4o carry a request anthropic rate-limits (429)', async () => {
     const claude = await startClaude();
     claude.fail({ kind: 'rate_limit' });

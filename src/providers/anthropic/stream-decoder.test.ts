@@ -35,7 +35,7 @@ const textOf = (chunk: StreamChunk): string => {
 const deltaOf = (chunk: StreamChunk | undefined): JsonObject =>
   (choice0(chunk).delta as JsonObject | undefined) ?? {};
 
-void test('a text stream becomes chunks: role first, text deltas, then finish reason with usage', async () => {
+void test('a text stream becomes chunks: role with the first text, deltas, then finish reason with usage', async () => {
   const { chunks, done } = await decodeStream('stream');
   assert.equal(done, true);
   assert.deepEqual(chunks[0], {
@@ -43,7 +43,7 @@ void test('a text stream becomes chunks: role first, text deltas, then finish re
     object: 'chat.completion.chunk',
     created: 1_700_000_000,
     model: 'claude-3-5-sonnet-20241022',
-    choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    choices: [{ index: 0, delta: { role: 'assistant', content: 'Hello' }, finish_reason: null }],
   });
   assert.equal(chunks.map(textOf).join(''), 'Hello wörld 👋');
   const last = chunks.at(-1);
@@ -119,4 +119,32 @@ void test('a text completion stream yields text_completion chunks', async () => 
   assert.ok(chunks.every((chunk) => chunk.object === 'text_completion'));
   assert.equal(chunks.map((chunk) => String(choice0(chunk).text)).join(''), 'Hello wörld 👋');
   assert.equal(choice0(chunks.at(-1)).finish_reason, 'stop');
+});
+
+void test('an error right after message_start comes before any chunk, where the router can still fail over', () => {
+  const decoder = codec.createStreamDecoder('chat', anthropicDeployment());
+  const start = anthropicSse('stream').sse[1]!.slice('data: '.length);
+  assert.deepEqual(decoder.decode({ event: 'message_start', data: start }), []);
+  assert.throws(
+    () =>
+      decoder.decode({
+        event: 'error',
+        data: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+      }),
+    (error: unknown) => error instanceof GatewayError && error.kind === 'ServiceUnavailableError',
+  );
+});
+
+void test('a tool call that comes first carries the role on its delta', () => {
+  const decoder = codec.createStreamDecoder('chat', anthropicDeployment());
+  const lines = anthropicSse('stream-tool-use').sse.filter((line) => line.startsWith('data: '));
+  const chunks = [lines[0]!, lines[4]!].flatMap((line) =>
+    decoder.decode({ event: undefined, data: line.slice('data: '.length) }),
+  );
+  assert.equal(chunks.length, 1);
+  assert.equal(deltaOf(chunks[0]).role, 'assistant');
+  assert.equal(
+    (deltaOf(chunks[0]).tool_calls as JsonObject[])[0]?.id,
+    'toolu_01T1x1fJ34qAmk2tNTrN7Up6',
+  );
 });

@@ -5,6 +5,11 @@
  * `message_delta`, `message_stop`, `ping`, `error`) and sends usage in two halves: input at
  * `message_start`, cumulative output at `message_delta`. The decoder keeps both and emits them
  * on the chunk that carries the finish reason, so every stream reports its usage.
+ *
+ * `message_start` yields no chunk of its own: the assistant role rides on the first chunk with
+ * content. The first chunk is the router's commit point, so an `error` event (say, overloaded)
+ * that follows `message_start` before any text still fails over instead of breaking a stream
+ * the client has begun to read, and `stream_timeout` measures the time to the first token.
  */
 import type { Deployment } from '../../core/deployment.ts';
 import type { JsonObject, Operation, StreamChunk } from '../../core/openai-types.ts';
@@ -31,6 +36,7 @@ export function createAnthropicStreamDecoder(
   let id = '';
   let model = deployment.upstreamModel;
   let done = false;
+  let roleSent = false;
   /** Usage so far, in Anthropic's field names; message_delta's counts replace message_start's. */
   const usage: Record<string, unknown> = {};
   /** Content-block index → OpenAI tool-call index (tool calls are numbered 0, 1, … apart from text). */
@@ -42,18 +48,26 @@ export function createAnthropicStreamDecoder(
   };
   /** A chunk with `delta` (chat), or its text (a text completion, which has no roles or tools). */
   const delta = (content: JsonObject): StreamChunk[] => {
-    if (operation !== 'completion') return [chunk({ delta: content, finish_reason: null })];
+    if (operation !== 'completion')
+      return [chunk({ delta: withRole(content), finish_reason: null })];
     const text = content.content;
     return typeof text === 'string' && text !== ''
       ? [chunk({ text, logprobs: null, finish_reason: null })]
       : [];
   };
 
+  /** `content` with `role: 'assistant'` when it is the stream's first chat delta. */
+  function withRole(content: JsonObject): JsonObject {
+    if (roleSent) return content;
+    roleSent = true;
+    return { role: 'assistant', ...content };
+  }
+
   function onMessageStart(message: Record<string, unknown>): StreamChunk[] {
     if (typeof message.id === 'string') id = message.id;
     if (typeof message.model === 'string') model = message.model;
     Object.assign(usage, asObject(message.usage));
-    return delta({ role: 'assistant', content: '' });
+    return [];
   }
 
   function onBlockStart(index: number, block: Record<string, unknown>): StreamChunk[] {
@@ -96,7 +110,7 @@ export function createAnthropicStreamDecoder(
     const choice: JsonObject =
       operation === 'completion'
         ? { text: '', logprobs: null, finish_reason: finish }
-        : { delta: {}, finish_reason: finish };
+        : { delta: withRole({}), finish_reason: finish };
     return [chunk(choice, { usage: usageOf(usage) })];
   }
 

@@ -4,7 +4,7 @@
  * errors come back in OpenAI's format. Anthropic offers no embeddings.
  */
 import type { Deployment } from '../../core/deployment.ts';
-import type { ResponseBody } from '../../core/openai-types.ts';
+import type { JsonObject, ResponseBody } from '../../core/openai-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { asObject } from '../openai/error-mapping.ts';
 import type { HttpCall, HttpCodec, ProviderRequest } from '../provider.ts';
@@ -67,7 +67,7 @@ export function createAnthropicCodec(options: AnthropicCodecOptions = {}): Anthr
           `anthropic does not offer ${operation === 'embedding' ? 'embeddings' : `'${String(operation)}'`}; route this ${String(operation)} request to a group whose provider does`,
         );
       }
-      let upstream;
+      let upstream: JsonObject;
       try {
         upstream = toAnthropicBody(body, deployment.upstreamModel, operation);
       } catch (error) {

@@ -8,7 +8,14 @@ import { compileAwsParams, type AwsDeploymentParams } from './aws-params.ts';
 import { toMs } from './durations.ts';
 import type { Env } from './env-refs.ts';
 import { compileGoogleParams } from './google-params.ts';
-import { API_BASE_ENV, NEEDS_API_BASE, providerDefaults } from './provider-defaults.ts';
+import {
+  API_BASE_ENV,
+  API_KEY_ENV,
+  KEY_BOUND_TO_BASE,
+  NEEDS_API_BASE,
+  NEEDS_API_KEY,
+  providerDefaults,
+} from './provider-defaults.ts';
 import type { LitellmParams, ModelEntry } from './schema.ts';
 
 /** `litellm_params` keys a provider adapter reads from `Deployment.extra`. */
@@ -53,6 +60,19 @@ export function compileDeployment(
   const apiKey =
     params.api_key ??
     (keyFollowsBase(ref.provider, params.api_base, defaults.apiBase) ? defaults.apiKey : undefined);
+  if (
+    apiKey === undefined &&
+    NEEDS_API_KEY.has(ref.provider) &&
+    params.mock_response === undefined
+  ) {
+    const envName = API_KEY_ENV[ref.provider] ?? '';
+    const hint =
+      params.api_base === undefined
+        ? `(or set ${envName} in the environment)`
+        : `with their own api_base (${envName} only goes to the default base)`;
+    context.issues.push(`${at}.api_key: is required for ${ref.provider}/ models ${hint}`);
+    return undefined;
+  }
   // Bedrock needs a region and credentials (SigV4 or an API key) before it can sign anything.
   let aws: AwsDeploymentParams | undefined;
   if (ref.provider === 'bedrock' && params.mock_response === undefined) {
@@ -147,16 +167,17 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Whether the environment's default key may go to this deployment. For `openai/`, only when the
- * deployment talks to the default base: `OPENAI_API_KEY` must never be sent to a self-hosted or
- * third-party OpenAI-compatible server just because its entry has no `api_key` (LiteLLM does
- * send it; we do not). Azure and vLLM keys are scoped to their provider already.
+ * Whether the environment's default key may go to this deployment. For KEY_BOUND_TO_BASE
+ * providers (`openai/`, `anthropic/`, the hosted presets), only when the deployment talks to the
+ * default base: `OPENAI_API_KEY` must never be sent to a self-hosted or third-party compatible
+ * server just because its entry has no `api_key` (LiteLLM does send it; we do not). Azure and
+ * vLLM keys are scoped to their provider already.
  */
 function keyFollowsBase(
   provider: string,
   configuredBase: string | undefined,
   defaultBase: string | undefined,
 ): boolean {
-  if (provider !== 'openai' || configuredBase === undefined) return true;
+  if (!KEY_BOUND_TO_BASE.has(provider) || configuredBase === undefined) return true;
   return configuredBase.replace(/\/+$/, '') === defaultBase?.replace(/\/+$/, '');
 }

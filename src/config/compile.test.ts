@@ -76,9 +76,9 @@ void describe('compileConfig: deployments', () => {
   });
 
   void test('a deployment with mock_response may use any model name', () => {
-    const d = deployment('model: anthropic/claude-3-opus\nmock_response: hi');
+    const d = deployment('model: replicate/meta/llama-3-70b\nmock_response: hi');
     assert.equal(d.provider, 'mock');
-    assert.equal(d.upstreamModel, 'anthropic/claude-3-opus');
+    assert.equal(d.upstreamModel, 'replicate/meta/llama-3-70b');
     assert.equal(d.mockResponse, 'hi');
   });
 

@@ -87,7 +87,9 @@ void describe('fixture configs', () => {
 
   void test('sentinel-mock.yaml uses mock deployments and Sentinel', () => {
     const plan = load('sentinel-mock.yaml');
-    assert.equal(plan.groups.get('claude-opus')?.deployments[0]?.provider, 'mock');
+    const claude = plan.groups.get('claude-opus')?.deployments[0];
+    assert.equal(claude?.provider, 'anthropic');
+    assert.equal(claude?.mockResponse, 'Hi from claude');
     assert.deepEqual(plan.settings.redis?.sentinelNodes, [{ host: 'sentinel', port: 26379 }]);
     assert.equal(plan.settings.redis?.keyPrefix, 'ha:');
     assert.deepEqual(plan.settings.defaultFallbacks, ['safe', 'claude-opus']);
@@ -99,15 +101,15 @@ void describe('fixture configs', () => {
 model_list:
   - model_name: claude-sonnet-4
     litellm_params:
-      model: anthropic/claude-sonnet-4-20250514
-      api_key: os.environ/ANTHROPIC_API_KEY
+      model: replicate/anthropic/claude-4-sonnet
+      api_key: os.environ/REPLICATE_API_KEY
   - model_name: claude-sonnet-4
     litellm_params:
       model: sagemaker/jumpstart-dft-meta-textgeneration-llama-2-7b
       aws_profile_name: os.environ/AWS_PROFILE
       aws_region_name: us-east-1
 `;
-    const env = { ANTHROPIC_API_KEY: 'a', AWS_PROFILE: 'b' };
+    const env = { REPLICATE_API_KEY: 'a', AWS_PROFILE: 'b' };
     const loaded = parseConfig(yaml, { env });
     assert.deepEqual(loaded.warnings, [
       'unknown keys (ignored): model_list[1].litellm_params.aws_profile_name',
@@ -122,7 +124,7 @@ model_list:
     assert.equal(error.issues.length, 2);
     assert.match(
       error.issues[0] ?? '',
-      /^model_list\[0\]\.litellm_params\.model: unknown provider in "anthropic\//,
+      /^model_list\[0\]\.litellm_params\.model: unknown provider in "replicate\//,
     );
     assert.match(
       error.issues[1] ?? '',

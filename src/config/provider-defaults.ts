@@ -18,6 +18,9 @@ export const OPENAI_API_BASE = 'https://api.openai.com/v1';
 /** Google AI Studio's public host, used by `gemini/…` deployments without `api_base`. */
 export const GEMINI_API_BASE = 'https://generativelanguage.googleapis.com';
 
+/** Anthropic's public endpoint, used by `anthropic/…` deployments without `api_base`. */
+export const ANTHROPIC_API_BASE = 'https://api.anthropic.com';
+
 /** Providers that cannot work without an `api_base`: there is no public default. */
 export const NEEDS_API_BASE: ReadonlySet<string> = new Set(['azure', 'hosted_vllm']);
 
@@ -27,6 +30,21 @@ export const API_BASE_ENV: Readonly<Record<string, string>> = {
   azure: 'AZURE_API_BASE',
   hosted_vllm: 'HOSTED_VLLM_API_BASE',
   gemini: 'GEMINI_API_BASE',
+  anthropic: 'ANTHROPIC_API_BASE',
+};
+
+/**
+ * Providers whose environment key belongs to their public endpoint: it is never sent to an
+ * `api_base` the entry sets itself, which is often a third-party server speaking the same API.
+ */
+export const KEY_BOUND_TO_BASE: ReadonlySet<string> = new Set(['openai', 'anthropic']);
+
+/** Providers that refuse every call without a key (LiteLLM fails them at call time; we at start-up). */
+export const NEEDS_API_KEY: ReadonlySet<string> = new Set(['anthropic']);
+
+/** The environment variables that hold a provider's key, by provider, for error hints. */
+export const API_KEY_ENV: Readonly<Record<string, string>> = {
+  anthropic: 'ANTHROPIC_API_KEY',
 };
 
 /** Defaults for `provider` from `env`; empty variables count as unset. */
@@ -62,6 +80,12 @@ export function providerDefaults(provider: string, env: Env): ProviderDefaults {
       return {
         apiKey: get('GOOGLE_API_KEY') ?? get('GEMINI_API_KEY'),
         apiBase: get('GEMINI_API_BASE') ?? GEMINI_API_BASE,
+        apiVersion: undefined,
+      };
+    case 'anthropic':
+      return {
+        apiKey: get('ANTHROPIC_API_KEY'),
+        apiBase: get('ANTHROPIC_API_BASE') ?? get('ANTHROPIC_BASE_URL') ?? ANTHROPIC_API_BASE,
         apiVersion: undefined,
       };
     default:

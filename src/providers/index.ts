@@ -23,6 +23,14 @@ export { createBedrockCodec } from './bedrock/bedrock-codec.ts';
 export type { BedrockCodec, BedrockCodecOptions } from './bedrock/bedrock-codec.ts';
 export { encodeAwsEvent, readAwsEventStream } from './transport/aws-event-stream.ts';
 export type { EventStreamMessage } from './transport/aws-event-stream.ts';
+export {
+  ANTHROPIC_API_BASE,
+  ANTHROPIC_VERSION,
+  createAnthropicCodec,
+  messagesUrl,
+} from './anthropic/anthropic-codec.ts';
+export type { AnthropicCodec, AnthropicCodecOptions } from './anthropic/anthropic-codec.ts';
+export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './anthropic/request-body.ts';
 export { createMockProvider, DEFAULT_MOCK_RESPONSE } from './mock/mock-provider.ts';
 export type { MockProviderOptions } from './mock/mock-provider.ts';
 export { isProviderName, parseModelRef, PROVIDER_NAMES } from './model-name.ts';

@@ -1,5 +1,6 @@
 /**
- * Splits LiteLLM's `litellm_params.model` ("azure/my-gpt4", "openai/gpt-4o", "gpt-4o") into the
+ * Splits LiteLLM's `litellm_params.model` ("azure/my-gpt4", "openai/gpt-4o", "gpt-4o",
+ * "claude-3-5-sonnet-20241022") into the
  * provider that serves it and the model name sent upstream.
  */
 
@@ -11,6 +12,7 @@ export const PROVIDER_NAMES = [
   'bedrock',
   'gemini',
   'vertex_ai',
+  'anthropic',
   'mock',
 ] as const;
 
@@ -24,6 +26,9 @@ export interface ModelRef {
 /** Bare model names LiteLLM routes to OpenAI without a prefix. */
 const BARE_OPENAI_MODEL =
   /^(gpt-|o[1-9](-|$)|chatgpt-|text-embedding-|text-davinci|davinci|babbage|omni-moderation|text-moderation)/;
+
+/** Bare model names LiteLLM routes to Anthropic without a prefix (its `anthropic_models` are all Claude). */
+const BARE_ANTHROPIC_MODEL = /^claude-/;
 
 /**
  * The provider and upstream model for `model`, or undefined when the prefix is unknown (the
@@ -39,6 +44,7 @@ export function parseModelRef(model: string): ModelRef | undefined {
     return { provider, upstreamModel };
   }
   if (BARE_OPENAI_MODEL.test(model)) return { provider: 'openai', upstreamModel: model };
+  if (BARE_ANTHROPIC_MODEL.test(model)) return { provider: 'anthropic', upstreamModel: model };
   return undefined;
 }
 

@@ -22,5 +22,5 @@ void test('the registry hands out the same provider instance every time', (t) =>
 });
 
 void test('the registry has nothing for an unknown name', (t) => {
-  assert.equal(registry(t).get('anthropic'), undefined);
+  assert.equal(registry(t).get('replicate'), undefined);
 });

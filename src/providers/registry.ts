@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.ts';
+import { createAnthropicCodec } from './anthropic/anthropic-codec.ts';
 import { createAzureCodec } from './azure/azure-codec.ts';
 import { createBedrockCodec } from './bedrock/bedrock-codec.ts';
 import { createGoogleCodec } from './gemini/google-codec.ts';
@@ -49,6 +50,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     gemini: createHttpProvider(createGoogleCodec(), transport),
     vertex_ai: createHttpProvider(createVertexCodec({ transport }), transport),
     mock: createMockProvider(random === undefined ? { clock } : { clock, random }),
+    anthropic: createHttpProvider(createAnthropicCodec({ now: () => clock.now() }), transport),
   };
   const byName = new Map<string, Provider>(Object.entries(providers));
   return {

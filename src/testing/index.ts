@@ -22,3 +22,5 @@ export {
   startMockGemini,
 } from './mock-gemini.ts';
 export { createTestServiceAccount, type TestServiceAccount } from './google-service-account.ts';
+export { ANTHROPIC_MESSAGES_PATH, startMockAnthropic } from './mock-anthropic.ts';
+export { type AnthropicErrorBody } from './mock-anthropic-wire.ts';

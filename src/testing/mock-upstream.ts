@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './mock-api.ts';
 import { CONTROL_PREFIX, createControlHandler } from './mock-control.ts';
 import { type Fault, normalizeFault } from './mock-faults.ts';
-import { type CapturedRequest, createMockState, type MockUpstreamHits } from './mock-state.ts';
+import type { RequestHandler } from './mock-http.ts';
+import {
+  type CapturedRequest,
+  createMockState,
+  type MockState,
+  type MockUpstreamHits,
+} from './mock-state.ts';
 import { createReplyTemplate } from './mock-wire.ts';
 
 /** Options of {@link startMockUpstream}. */
@@ -30,7 +36,7 @@ export interface MockUpstream {
   readonly name: string;
   /** `http://host:port`, no trailing slash. */
   readonly url: string;
-  /** `url + '/v1'`: what a deployment's `api_base` points at. */
+  /** What a deployment's `api_base` points at: `url + '/v1'` (OpenAI wire), `url` (Anthropic). */
   readonly baseUrl: string;
   /** The listening port, the same across `stop()`/`start()`. */
   readonly port: number;
@@ -71,14 +77,41 @@ const DEFAULT_MODELS: readonly string[] = [
  */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/**
+ * The wire format a mock speaks: everything else (faults, control API, lifecycle) is shared, so
+ * an Anthropic-wire mock is a second handler, not a second server.
+ */
+export interface MockWire {
+  /** The handler of every non-control request. */
+  readonly createApi: (state: MockState) => RequestHandler;
+  /** Appended to `url` to form `baseUrl`, e.g. `/v1`. */
+  readonly basePath: string;
+  /** Model ids listed when the options name none. */
+  readonly defaultModels: readonly string[];
+}
+
+const OPENAI_WIRE: MockWire = {
+  createApi: createApiHandler,
+  basePath: '/v1',
+  defaultModels: DEFAULT_MODELS,
+};
+
 /** Starts a mock upstream and resolves once it is listening. */
-export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
+export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
+  return startMockServer(options, OPENAI_WIRE);
+}
+
+/** Starts a mock upstream speaking `wire` and resolves once it is listening. */
+export async function startMockServer(
+  options: MockUpstreamOptions,
+  wire: MockWire,
+): Promise<MockUpstream> {
   const name = options.name ?? 'mock';
   const host = options.host ?? '127.0.0.1';
   const state = createMockState({
     name,
     reply: options.reply ?? `Hello from ${name}`,
-    models: options.models ?? DEFAULT_MODELS,
+    models: options.models ?? wire.defaultModels,
   });
   let port = options.port ?? 0;
   let current: { server: Server; ready: Promise<void> } | undefined;
@@ -95,7 +128,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     state.latencyMs = ms;
   };
 
-  const api = createApiHandler(state);
+  const api = wire.createApi(state);
   const control = createControlHandler({ state, fail, setReply, setLatency, down });
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
@@ -157,7 +190,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   return {
     name,
     url,
-    baseUrl: `${url}/v1`,
+    baseUrl: url + wire.basePath,
     port,
     hits: () => state.hits(),
     requests: () => state.requests(),

@@ -170,7 +170,7 @@ function textLength(value: unknown): number {
 }
 
 /** Splits at word starts into at most MAX_PIECES pieces that join back to the text. */
-function splitReply(text: string): string[] {
+export function splitReply(text: string): string[] {
   const words = text.split(/(?=\s)/).filter((word) => word.length > 0);
   if (words.length <= MAX_PIECES) return words;
   const size = Math.ceil(words.length / MAX_PIECES);

@@ -6,7 +6,12 @@ import type { Deployment } from '../core/deployment.ts';
 import { PROVIDER_NAMES, parseModelRef } from '../providers/model-name.ts';
 import { toMs } from './durations.ts';
 import type { Env } from './env-refs.ts';
-import { API_BASE_ENV, NEEDS_API_BASE, providerDefaults } from './provider-defaults.ts';
+import {
+  API_BASE_ENV,
+  KEY_BOUND_TO_BASE,
+  NEEDS_API_BASE,
+  providerDefaults,
+} from './provider-defaults.ts';
 import type { LitellmParams, ModelEntry } from './schema.ts';
 
 /** `litellm_params` keys a provider adapter reads from `Deployment.extra`. */
@@ -133,16 +138,17 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Whether the environment's default key may go to this deployment. For `openai/`, only when the
- * deployment talks to the default base: `OPENAI_API_KEY` must never be sent to a self-hosted or
- * third-party OpenAI-compatible server just because its entry has no `api_key` (LiteLLM does
- * send it; we do not). Azure and vLLM keys are scoped to their provider already.
+ * Whether the environment's default key may go to this deployment. For `openai/` and the hosted
+ * OpenAI-compatible presets (KEY_BOUND_TO_BASE), only when the deployment talks to the default
+ * base: `OPENAI_API_KEY` or `GROQ_API_KEY` must never be sent to a self-hosted or third-party
+ * server just because its entry has no `api_key` (LiteLLM does send it; we do not). Azure, vLLM,
+ * TGI and Ollama keys are scoped to their provider already.
  */
 function keyFollowsBase(
   provider: string,
   configuredBase: string | undefined,
   defaultBase: string | undefined,
 ): boolean {
-  if (provider !== 'openai' || configuredBase === undefined) return true;
+  if (!KEY_BOUND_TO_BASE.has(provider) || configuredBase === undefined) return true;
   return configuredBase.replace(/\/+$/, '') === defaultBase?.replace(/\/+$/, '');
 }

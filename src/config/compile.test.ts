@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { PROVIDER_NAMES } from '../providers/model-name.ts';
 import { compileConfig } from './compile.ts';
 import type { Env } from './env-refs.ts';
 import { configError } from './config-error.test-helper.ts';
@@ -68,8 +69,8 @@ void describe('compileConfig: deployments', () => {
       compile(`${GROUPS}  - model_name: d\n    litellm_params: { model: foo/bar }\n`),
     );
     assert.deepEqual(error.issues, [
-      'model_list[3].litellm_params.model: unknown provider in "foo/bar"; supported: openai, azure, ' +
-        'hosted_vllm, mock (use openai/<model> with api_base for any OpenAI-compatible server such as ' +
+      `model_list[3].litellm_params.model: unknown provider in "foo/bar"; supported: ${PROVIDER_NAMES.join(', ')} ` +
+        '(use openai/<model> with api_base for any OpenAI-compatible server such as ' +
         'vLLM, Ollama or TGI)',
     ]);
   });

@@ -3,8 +3,19 @@
  * provider that serves it and the model name sent upstream.
  */
 
+import { COMPATIBLE_PROVIDER_NAMES } from './openai-compatible/compatible-presets.ts';
+
 /** Providers this build can serve. OpenAI-compatible servers are presets of `openai`. */
-export const PROVIDER_NAMES = ['openai', 'azure', 'hosted_vllm', 'mock'] as const;
+export const PROVIDER_NAMES = [
+  'openai',
+  'azure',
+  'hosted_vllm',
+  'ollama',
+  'ollama_chat',
+  'huggingface',
+  ...COMPATIBLE_PROVIDER_NAMES,
+  'mock',
+] as const;
 
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 

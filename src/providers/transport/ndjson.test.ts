@@ -93,6 +93,7 @@ void test('readNdjsonEvents rejects a line longer than the limit, even untermina
 void test('readNdjsonEvents passes errors of the body through', async () => {
   async function* broken(): AsyncGenerator<Uint8Array> {
     yield encoder.encode('{"a":1}\n');
+    await Promise.resolve();
     throw new Error('socket reset');
   }
   const seen: SseEvent[] = [];

@@ -170,8 +170,8 @@ export function deepFreeze<T>(value: T): T {
  * Whether the environment's default key may go to this deployment. For KEY_BOUND_TO_BASE
  * providers (`openai/`, `anthropic/`, the hosted presets), only when the deployment talks to the
  * default base: `OPENAI_API_KEY` must never be sent to a self-hosted or third-party compatible
- * server just because its entry has no `api_key` (LiteLLM does send it; we do not). Azure and
- * vLLM keys are scoped to their provider already.
+ * server just because its entry has no `api_key` (LiteLLM does send it; we do not). Azure, vLLM,
+ * TGI and Ollama keys are scoped to their provider already.
  */
 function keyFollowsBase(
   provider: string,

@@ -6,6 +6,8 @@ export { createHttpTransport } from './transport/http-transport.ts';
 export type { HttpTransportOptions } from './transport/http-transport.ts';
 export type { HttpResponse, Transport } from './transport/transport.ts';
 export { formatSseData, readSseEvents, SSE_DONE } from './transport/sse.ts';
+export { MAX_NDJSON_LINE_CHARS, readNdjsonEvents } from './transport/ndjson.ts';
+export type { NdjsonOptions } from './transport/ndjson.ts';
 export {
   createOpenAICodec,
   HOSTED_VLLM_PRESET,
@@ -31,6 +33,23 @@ export {
 } from './anthropic/anthropic-codec.ts';
 export type { AnthropicCodec, AnthropicCodecOptions } from './anthropic/anthropic-codec.ts';
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './anthropic/request-body.ts';
+export { createOllamaCodec, OLLAMA_API_BASE, ollamaUrl } from './ollama/ollama-codec.ts';
+export type { OllamaCodec, OllamaCodecOptions, OllamaMode } from './ollama/ollama-codec.ts';
+export {
+  createHuggingfaceCodec,
+  HUGGINGFACE_PRESET,
+  huggingfaceUrl,
+} from './huggingface/huggingface-preset.ts';
+export {
+  COMPATIBLE_PROVIDER_NAMES,
+  COMPATIBLE_PROVIDERS,
+  compatibleProvider,
+} from './openai-compatible/compatible-presets.ts';
+export type {
+  CompatibleProviderName,
+  CompatibleProviderSpec,
+} from './openai-compatible/compatible-presets.ts';
+export { compatiblePreset, createCompatibleCodecs } from './openai-compatible/compatible-codecs.ts';
 export { createMockProvider, DEFAULT_MOCK_RESPONSE } from './mock/mock-provider.ts';
 export type { MockProviderOptions } from './mock/mock-provider.ts';
 export { isProviderName, parseModelRef, PROVIDER_NAMES } from './model-name.ts';

@@ -4,6 +4,8 @@
  * provider that serves it and the model name sent upstream.
  */
 
+import { COMPATIBLE_PROVIDER_NAMES } from './openai-compatible/compatible-presets.ts';
+
 /** Providers this build can serve. OpenAI-compatible servers are presets of `openai`. */
 export const PROVIDER_NAMES = [
   'openai',
@@ -13,6 +15,10 @@ export const PROVIDER_NAMES = [
   'gemini',
   'vertex_ai',
   'anthropic',
+  'ollama',
+  'ollama_chat',
+  'huggingface',
+  ...COMPATIBLE_PROVIDER_NAMES,
   'mock',
 ] as const;
 

@@ -5,8 +5,11 @@ import { createBedrockCodec } from './bedrock/bedrock-codec.ts';
 import { createGoogleCodec } from './gemini/google-codec.ts';
 import { createVertexCodec } from './gemini/vertex-codec.ts';
 import { createHttpProvider } from './http-provider.ts';
+import { createHuggingfaceCodec } from './huggingface/huggingface-preset.ts';
 import { createMockProvider } from './mock/mock-provider.ts';
 import type { ProviderName } from './model-name.ts';
+import { createOllamaCodec } from './ollama/ollama-codec.ts';
+import { createCompatibleCodecs } from './openai-compatible/compatible-codecs.ts';
 import { createOpenAICodec, HOSTED_VLLM_PRESET } from './openai/openai-codec.ts';
 import type { Provider } from './provider.ts';
 import { createHttpTransport } from './transport/http-transport.ts';
@@ -49,6 +52,10 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     bedrock: createHttpProvider(createBedrockCodec(), transport),
     gemini: createHttpProvider(createGoogleCodec(), transport),
     vertex_ai: createHttpProvider(createVertexCodec({ transport }), transport),
+    ollama: createHttpProvider(createOllamaCodec({ mode: 'generate' }), transport),
+    ollama_chat: createHttpProvider(createOllamaCodec({ mode: 'chat' }), transport),
+    huggingface: createHttpProvider(createHuggingfaceCodec(), transport),
+    ...mapValues(createCompatibleCodecs(), (codec) => createHttpProvider(codec, transport)),
     mock: createMockProvider(random === undefined ? { clock } : { clock, random }),
     anthropic: createHttpProvider(createAnthropicCodec({ now: () => clock.now() }), transport),
   };
@@ -57,4 +64,14 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
     get: (name) => byName.get(name),
     close: () => (ownsTransport ? transport.close() : Promise.resolve()),
   };
+}
+
+/** `record` with `fn` applied to every value, keys (and their type) kept. */
+function mapValues<K extends string, A, B>(
+  record: Record<K, A>,
+  fn: (value: A) => B,
+): Record<K, B> {
+  const out = {} as Record<K, B>;
+  for (const key of Object.keys(record) as K[]) out[key] = fn(record[key]);
+  return out;
 }

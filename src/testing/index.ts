@@ -24,3 +24,9 @@ export {
 export { createTestServiceAccount, type TestServiceAccount } from './google-service-account.ts';
 export { ANTHROPIC_MESSAGES_PATH, startMockAnthropic } from './mock-anthropic.ts';
 export { type AnthropicErrorBody } from './mock-anthropic-wire.ts';
+export {
+  type MockOllama,
+  type OllamaFault,
+  type OllamaRequest,
+  startMockOllama,
+} from './mock-ollama.ts';

@@ -1,5 +1,5 @@
 import type { Deployment } from '../core/deployment.ts';
-import type { PickContext, RoutingStrategy } from './strategy.ts';
+import { noCandidates, type PickContext, type RoutingStrategy } from './strategy.ts';
 
 type WeightField = 'weight' | 'rpm' | 'tpm';
 
@@ -16,7 +16,8 @@ export function createSimpleShuffle(): RoutingStrategy {
     name: 'simple-shuffle',
     pick(candidates, context) {
       const only = candidates[0];
-      if (candidates.length === 1 && only) return only;
+      if (only === undefined) throw noCandidates('simple-shuffle');
+      if (candidates.length === 1) return only;
       const weights = weightsOf(candidates);
       return weights
         ? pickWeighted(candidates, weights, context)

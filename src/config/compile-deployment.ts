@@ -113,6 +113,7 @@ export function compileDeployment(
     maxRetries: params.max_retries,
     rpm: params.rpm,
     tpm: params.tpm,
+    maxParallelRequests: params.max_parallel_requests,
     weight: params.weight,
     order: params.order ?? 1,
     region: params.region_name ?? aws?.region ?? google.region,

@@ -30,6 +30,16 @@ export type RoutingStrategyName =
   | 'cost-based-routing'
   | 'power-of-two-choices';
 
+/** `routing_strategy_args`, validated; each undefined when not set (the strategy's default applies). */
+export interface RoutingStrategyArgs {
+  /** Latency samples older than this no longer count, in ms (`ttl`). Default 3_600_000. */
+  readonly ttlMs: number | undefined;
+  /** `lowest_latency_buffer`: pick among those within this fraction of the fastest. Default 0. */
+  readonly lowestLatencyBuffer: number | undefined;
+  /** `max_latency_list_size`: latency samples kept per deployment. Default 10. */
+  readonly maxLatencyListSize: number | undefined;
+}
+
 /** LiteLLM's `retry_policy` keys: retries per error type, overriding `num_retries`. */
 export type RetryPolicyKey =
   | 'BadRequestErrorRetries'
@@ -73,7 +83,7 @@ export type FallbackMap = ReadonlyMap<string, readonly string[]>;
  */
 export interface RouterSettings {
   readonly routingStrategy: RoutingStrategyName;
-  readonly routingStrategyArgs: Readonly<Record<string, unknown>>;
+  readonly routingStrategyArgs: RoutingStrategyArgs;
   /** Retries per group after the first attempt. Default 2. */
   readonly numRetries: number;
   readonly retryPolicy: RetryPolicy | undefined;
@@ -105,6 +115,13 @@ export interface RouterSettings {
   /** `default_fallbacks`, plus any `"*"` entry of `fallbacks`. */
   readonly defaultFallbacks: readonly string[];
   readonly enablePreCallChecks: boolean;
+  /** `enforce_model_rate_limits`: deployments' rpm/tpm are limits whatever the strategy. */
+  readonly enforceModelRateLimits: boolean;
+  /**
+   * Concurrent requests per deployment that sets no `max_parallel_requests`
+   * (`default_max_parallel_requests`); undefined = no limit.
+   */
+  readonly defaultMaxParallelRequests: number | undefined;
   readonly midStreamFallback: boolean;
   readonly redis: RedisSettings | undefined;
 }

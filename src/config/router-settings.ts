@@ -83,7 +83,11 @@ export function compileRouterSettings(
 
   return Object.freeze({
     routingStrategy: merged.routing_strategy ?? ROUTER_DEFAULTS.routingStrategy,
-    routingStrategyArgs: Object.freeze({ ...merged.routing_strategy_args }),
+    routingStrategyArgs: Object.freeze({
+      ttlMs: toMs(merged.routing_strategy_args?.ttl),
+      lowestLatencyBuffer: merged.routing_strategy_args?.lowest_latency_buffer,
+      maxLatencyListSize: merged.routing_strategy_args?.max_latency_list_size,
+    }),
     numRetries: merged.num_retries ?? ROUTER_DEFAULTS.numRetries,
     retryPolicy:
       merged.retry_policy === undefined ? undefined : compileRetryPolicy(merged.retry_policy),
@@ -103,6 +107,8 @@ export function compileRouterSettings(
     contentPolicyFallbacks: contentPolicy.map,
     defaultFallbacks: Object.freeze(unique([...defaults, ...fallbacks.wildcard])),
     enablePreCallChecks: merged.enable_pre_call_checks ?? false,
+    enforceModelRateLimits: merged.enforce_model_rate_limits ?? false,
+    defaultMaxParallelRequests: merged.default_max_parallel_requests,
     midStreamFallback: merged.mid_stream_fallback ?? false,
     redis: compileRedis(merged, { env, issues, sectionOf }),
   });

@@ -4,10 +4,9 @@
  * seconds here, as in LiteLLM; compile.ts turns them into ms.
  *
  * Unknown keys. Where we know every key (the top level, `litellm_params`, the settings
- * sections, retry and allowed-fails policies) an unknown key is not fatal: the loader lists it
- * in one "unknown keys (ignored)" warning, which catches typos such as `num_retires`.
- * Free-form maps (`model_info`, `routing_strategy_args`, `extra_headers`) are never checked
- * for keys. LiteLLM keys for features outside the request path (IGNORED_KEYS: logging
+ * sections, retry and allowed-fails policies, `routing_strategy_args`) an unknown key is not
+ * fatal: the loader lists it in one "unknown keys (ignored)" warning, which catches typos such
+ * as `num_retires`. Free-form maps (`model_info`, `extra_headers`) are never checked for keys. LiteLLM keys for features outside the request path (IGNORED_KEYS: logging
  * callbacks, verbosity, caching, database, spend tracking, alerting) are accepted silently:
  * real configs carry them and they do not change how a request is routed.
  */
@@ -173,7 +172,14 @@ const redisNode = z.preprocess(
  */
 const reliabilityShape = {
   routing_strategy: oneOf(ROUTING_STRATEGIES).optional(),
-  routing_strategy_args: freeMapping().optional(),
+  routing_strategy_args: mapping({
+    /** Latency samples older than this no longer count, s. Default 3600 (LiteLLM's). */
+    ttl: seconds().optional(),
+    /** Pick among deployments within this fraction of the fastest. Default 0. */
+    lowest_latency_buffer: numberOrZero().optional(),
+    /** Latency samples kept per deployment. Default 10. */
+    max_latency_list_size: positiveInt().optional(),
+  }).optional(),
   num_retries: count().optional(),
   retry_policy: retryPolicyField().optional(),
   model_group_retry_policy: z
@@ -198,6 +204,10 @@ const reliabilityShape = {
   content_policy_fallbacks: fallbackList().optional(),
   default_fallbacks: list(name()).optional(),
   enable_pre_call_checks: bool().optional(),
+  /** LiteLLM's: enforce deployments' rpm/tpm whatever the routing strategy. */
+  enforce_model_rate_limits: bool().optional(),
+  /** Concurrent requests per deployment that sets no `max_parallel_requests`. */
+  default_max_parallel_requests: positiveInt().optional(),
   mid_stream_fallback: bool().optional(),
   redis_host: name().optional(),
   redis_port: intInRange(1, 65535, 'a port number').optional(),
@@ -248,6 +258,8 @@ const litellmParams = mapping({
   max_retries: count().optional(),
   rpm: positiveInt().optional(),
   tpm: positiveInt().optional(),
+  /** Concurrent requests this deployment takes; more wait briefly, then go elsewhere. */
+  max_parallel_requests: positiveInt().optional(),
   weight: positiveNumber().optional(),
   order: positiveInt().optional(),
   region_name: name().optional(),

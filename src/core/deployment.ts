@@ -25,6 +25,8 @@ export interface Deployment {
   readonly maxRetries: number | undefined;
   readonly rpm: number | undefined;
   readonly tpm: number | undefined;
+  /** Concurrent requests this deployment takes (`max_parallel_requests`); undefined = no limit of its own. */
+  readonly maxParallelRequests: number | undefined;
   readonly weight: number | undefined;
   /** Priority tier: lower serves first. Default 1. */
   readonly order: number;

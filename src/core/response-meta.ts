@@ -21,4 +21,21 @@ export interface ResponseMeta {
   readonly startedAt: number;
   /** Time spent waiting on upstreams, in ms; total minus this is the gateway's overhead. */
   upstreamMs: number;
+  /**
+   * The answering group's rpm/tpm and what is left of them this minute, for the
+   * `x-ratelimit-*` headers; undefined when the group sets no limits.
+   */
+  rateLimit: RateLimitSnapshot | undefined;
+}
+
+/** A group's limits, summed over its deployments; each undefined when none sets it. */
+export interface RateLimitSnapshot {
+  /** Sum of `rpm`. */
+  readonly limitRequests: number | undefined;
+  /** Requests left in the current minute. */
+  readonly remainingRequests: number | undefined;
+  /** Sum of `tpm`. */
+  readonly limitTokens: number | undefined;
+  /** Tokens left in the current minute. */
+  readonly remainingTokens: number | undefined;
 }

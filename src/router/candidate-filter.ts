@@ -17,6 +17,11 @@ export interface FilterRequest {
   /** The client's request headers (lower-case names), when it came over HTTP. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>> | undefined;
   readonly group: ModelGroup;
+  /**
+   * The request's input tokens when the router counted them up front (tpm limits and
+   * usage-based routing need them); undefined when nothing needed them counted.
+   */
+  readonly inputTokens?: number | undefined;
 }
 
 /** One filter's verdict on one request. */

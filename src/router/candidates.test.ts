@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Deployment } from '../core/deployment.ts';
+import { NO_STATS } from '../core/routing-stats.ts';
 import type { RoutingStrategy } from '../routing/strategy.ts';
 import { prepareGroup, selectDeployment, type SelectableGroup } from './candidates.ts';
 
@@ -19,7 +20,7 @@ function firstStrategy(offered: string[][]): RoutingStrategy {
   };
 }
 
-const context = { random: () => 0, now: 0 };
+const context = { random: () => 0, now: 0, stats: NO_STATS, stream: false, inputTokens: 0 };
 const everyone = (_id: string): boolean => true;
 
 function select(

@@ -11,6 +11,9 @@ import { attemptError, emitBench, type AttemptSummary } from './observe.ts';
 import type { Provider } from '../providers/provider.ts';
 import { retryBudget, retryDelayMs, retryFloorMs } from '../resilience/retry.ts';
 import type { PickContext, RoutingStrategy } from '../routing/strategy.ts';
+import type { RoutingStats } from '../core/routing-stats.ts';
+import type { AttemptTracker } from './attempt-tracker.ts';
+import { queueForSlot } from './slot-queue.ts';
 import { selectDeployment, type SelectableGroup } from './candidates.ts';
 import {
   admissionsFor,
@@ -39,6 +42,10 @@ export interface RouterCore {
   readonly events: RouterEvents;
   /** Pre-call checks and limits, in order (see candidate-filter.ts). Often empty. */
   readonly filters: readonly CandidateFilter[];
+  /** Feeds routing state (in-flight, usage, latency, slots); undefined when nothing is tracked. */
+  readonly tracker: AttemptTracker | undefined;
+  /** What strategies read: the tracker's stats, or NO_STATS. */
+  readonly stats: RoutingStats;
 }
 
 export interface GroupRun<T> {
@@ -58,6 +65,8 @@ export interface GroupRun<T> {
   readonly deferSuccess: boolean;
   /** The group the client asked for (observers label by it). */
   readonly requestedGroup: string;
+  /** Input tokens counted up front (tpm limits, usage-based routing); undefined = not counted. */
+  readonly inputTokens: number | undefined;
   /** What a successful attempt's value tells observers. */
   readonly summarize: (value: T) => AttemptSummary;
   /** One try on one deployment, allowed at most `maxMs` (the time left before the deadline). */
@@ -76,7 +85,7 @@ export interface GroupRun<T> {
  */
 export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T> {
   const { target, body, meta, signal } = run;
-  const { cooldown } = core;
+  const { cooldown, tracker } = core;
   const groupName = target.group.name;
   // A client's mock_response answers without touching the deployment: no verdict on it.
   const judged = typeof body.mock_response !== 'string';
@@ -93,8 +102,15 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
           body,
           headers: run.headers,
           group: target.group,
+          inputTokens: run.inputTokens,
         });
-  let deployment = pick(core, target, tried, admissions);
+  let deployment = pick(core, target, tried, admissions, run);
+  // Every deployment with room is taken: wait briefly for a slot rather than fail at once.
+  let slotHeld = false;
+  if (!deployment && tracker?.concurrency && admissions) {
+    deployment = await queueForSlot(core, tracker.concurrency, target, admissions, run);
+    slotHeld = deployment !== undefined;
+  }
   if (!deployment) throw nothingSelectable(core, target, admissions);
   for (let retriesDone = 0; ;) {
     const maxMs = timeLeft(core, run.deadlineAt);
@@ -104,6 +120,8 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     if (judged) cooldown.onAttemptStart(deployment.id);
     const stream = run.deferSuccess;
     if (core.events.has('attempt:start')) core.events.emit('attempt:start', { deployment, stream });
+    tracker?.started(deployment, run.inputTokens ?? 0, slotHeld);
+    slotHeld = false;
     const started = core.clock.now();
     let error: GatewayError;
     try {
@@ -111,8 +129,10 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
       const latencyMs = core.clock.now() - started;
       meta.upstreamMs += latencyMs;
       if (judged && !run.deferSuccess) cooldown.recordSuccess(deployment);
-      if (core.events.has('attempt:end')) {
-        const summary = run.summarize(value);
+      const observed = core.events.has('attempt:end');
+      const summary = observed || tracker ? run.summarize(value) : undefined;
+      if (tracker && summary) tracker.succeeded(deployment, stream, latencyMs, summary, judged);
+      if (observed && summary) {
         core.events.emit('attempt:end', {
           deployment,
           stream,
@@ -142,6 +162,7 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     }
     const budgetSpent =
       maxMs !== undefined && error.kind === 'Timeout' && (timeLeft(core, run.deadlineAt) ?? 1) <= 0;
+    tracker?.failed(deployment, stream, error, judged && !signal?.aborted && !budgetSpent);
     if (signal?.aborted || budgetSpent || !judged) {
       // The client left, the request's own overall_timeout cut the attempt, or nothing real
       // was called: no verdict on the deployment.
@@ -153,7 +174,7 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     }
     tried.add(deployment.id);
     if (retriesDone >= retryBudget(error, numRetries, retryPolicy)) throw error;
-    const next = pick(core, target, tried, admissions);
+    const next = pick(core, target, tried, admissions, run);
     if (!next) throw error;
     const wait = retryDelayMs({
       retriesDone,
@@ -173,7 +194,7 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     if (left !== undefined && wait >= left) throw error;
     await delay(core.clock, wait, signal);
     // Benches may have changed while we waited.
-    deployment = pick(core, target, tried, admissions);
+    deployment = pick(core, target, tried, admissions, run);
     if (!deployment) throw error;
   }
 }
@@ -190,13 +211,28 @@ function overallTimeout(groupName: string): GatewayError {
   );
 }
 
-function pick(
+/** The context of one pick: state as it is now, and what the strategy may know of the request. */
+export function pickContext(
+  core: RouterCore,
+  run: Pick<GroupRun<unknown>, 'deferSuccess' | 'inputTokens'>,
+): PickContext {
+  return {
+    random: core.random,
+    now: core.clock.now(),
+    stats: core.stats,
+    stream: run.deferSuccess,
+    inputTokens: run.inputTokens ?? 0,
+  };
+}
+
+function pick<T>(
   core: RouterCore,
   target: SelectableGroup,
   tried: ReadonlySet<string>,
   admissions: readonly Admission[] | undefined,
+  run: GroupRun<T>,
 ): Deployment | undefined {
-  const context: PickContext = { random: core.random, now: core.clock.now() };
+  const context = pickContext(core, run);
   return selectDeployment(target, {
     tried,
     isAvailable: core.isAvailable,

@@ -12,6 +12,8 @@ export function attemptError(error: GatewayError): AttemptError {
 export interface AttemptSummary {
   readonly upstreamHeaders: Readonly<Record<string, string>> | undefined;
   readonly completionTokens: number | undefined;
+  /** Input tokens the upstream reported, for usage tracking. */
+  readonly promptTokens: number | undefined;
 }
 
 /** Reports a bench decided by this request's failure, with the status that caused it. */
@@ -34,4 +36,10 @@ export function emitBench(
 export function completionTokensOf(body: Readonly<Record<string, unknown>>): number | undefined {
   const usage = body.usage as { completion_tokens?: unknown } | undefined;
   return typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : undefined;
+}
+
+/** Input tokens from an OpenAI `usage` block (a stream's final chunk too), when present. */
+export function promptTokensOf(body: Readonly<Record<string, unknown>>): number | undefined {
+  const usage = body.usage as { prompt_tokens?: unknown } | undefined;
+  return typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : undefined;
 }

@@ -33,7 +33,11 @@ import { probeDeployment } from './health-probe.ts';
 import { attemptTimeoutMs, firstChunkTimeoutMs, overallTimeoutMs } from './request-settings.ts';
 import { superviseStream } from './stream-supervisor.ts';
 import { throwIfContentFiltered } from './content-filter.ts';
-import { attemptError, completionTokensOf } from './observe.ts';
+import { attemptError, completionTokensOf, promptTokensOf } from './observe.ts';
+import { createAttemptTracker, type AttemptTracker } from './attempt-tracker.ts';
+import { rateLimitSnapshot } from './rate-limits.ts';
+import { NO_STATS } from '../core/routing-stats.ts';
+import { countInputTokens, preloadEncoding } from '../tokens/index.ts';
 import { RouterEvents, type RouterEventMap } from '../core/router-events.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
 import type { StreamSession } from './stream-session.ts';
@@ -86,6 +90,8 @@ export class Router implements RouterEngine {
   private readonly providers: ProviderLookup;
   /** Set when `background_health_checks` is on. */
   private readonly healthChecker: HealthChecker | undefined;
+  /** Routing state and limits; undefined when the strategy and limits need none. */
+  private readonly tracker: AttemptTracker | undefined;
 
   /**
    * @param config a compiled plan (from loadPlan/compileConfig), or a LiteLLM config as an
@@ -98,7 +104,7 @@ export class Router implements RouterEngine {
     const clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
     this.providers = options.providers ?? createProviderRegistry({ clock, random });
-    const choice = createStrategy(plan.settings.routingStrategy);
+    const choice = createStrategy(plan.settings.routingStrategy, plan.settings.routingStrategyArgs);
     this.warnings = [choice.warning, healthRoutingWarning(plan)].filter(
       (warning): warning is string => warning !== undefined,
     );
@@ -129,6 +135,12 @@ export class Router implements RouterEngine {
       : undefined;
     this.healthChecker = checker;
     const routeByHealth = checker !== undefined && plan.general.enableHealthCheckRouting;
+    const tracker = createAttemptTracker(plan, clock);
+    this.tracker = tracker;
+    if (tracker?.countsInputTokens) {
+      // Load the tokenizer tables now rather than on the first request.
+      for (const deployment of plan.deployments.values()) preloadEncoding(deployment.upstreamModel);
+    }
     this.core = {
       settings: plan.settings,
       cooldown,
@@ -142,7 +154,9 @@ export class Router implements RouterEngine {
       groupSize: (name) => plan.groups.get(name)?.deployments.length ?? 1,
       events: this.events,
       providerFor,
-      filters: [],
+      filters: tracker?.filters ?? [],
+      tracker,
+      stats: tracker?.stats ?? NO_STATS,
     };
   }
 
@@ -161,6 +175,7 @@ export class Router implements RouterEngine {
       summarize: (answer) => ({
         upstreamHeaders: answer.headers,
         completionTokens: completionTokensOf(answer.body),
+        promptTokens: promptTokensOf(answer.body),
       }),
       attempt: async (attemptBody, deployment, provider, maxMs) => {
         const answer = await sendAttempt({
@@ -189,6 +204,7 @@ export class Router implements RouterEngine {
       summarize: (session) => ({
         upstreamHeaders: session.upstreamHeaders,
         completionTokens: undefined,
+        promptTokens: undefined,
       }),
       attempt: (attemptBody, deployment, provider, maxMs) =>
         openStreamAttempt({
@@ -285,6 +301,7 @@ export class Router implements RouterEngine {
       throw error;
     }
     const overallMs = overallTimeoutMs(body, this.core.settings);
+    const countTokens = this.tracker?.countsInputTokens === true;
     return {
       operation,
       body,
@@ -295,6 +312,14 @@ export class Router implements RouterEngine {
       resolve: this.resolveTarget,
       deadlineAt: overallMs === undefined ? undefined : meta.startedAt + overallMs,
       deferSuccess: how.streams,
+      // Counted once per request, with the asked-for group's tokenizer, before any attempt.
+      inputTokens: countTokens
+        ? countInputTokens(
+            operation,
+            body,
+            primary.group.deployments[0]?.upstreamModel ?? body.model,
+          )
+        : undefined,
       summarize: how.summarize,
       attempt: how.attempt,
     };
@@ -303,13 +328,24 @@ export class Router implements RouterEngine {
   /** Runs the request's plan (group, retries, fallbacks); attaches the meta to any error. */
   private async execute<T>(run: RequestRun<T>, operation: Operation): Promise<T> {
     try {
-      return await serveRequest(this.core, run);
+      const value = await serveRequest(this.core, run);
+      this.noteRateLimits(run.meta);
+      return value;
     } catch (thrown) {
       const error = toGatewayError(thrown);
+      this.noteRateLimits(run.meta);
       error.meta = run.meta;
       this.requestEnded(operation, run, undefined, error);
       throw error;
     }
+  }
+
+  /** The answering group's rpm/tpm headroom, for the `x-ratelimit-*` headers. */
+  private noteRateLimits(meta: ResponseMeta): void {
+    const usage = this.tracker?.state.usage;
+    if (usage === undefined) return;
+    const limited = this.tracker?.limitedGroups.get(meta.group);
+    meta.rateLimit = rateLimitSnapshot(limited, usage, this.core.clock.now());
   }
 
   private requestEnded<T>(
@@ -370,6 +406,7 @@ export class Router implements RouterEngine {
       maxRetries: this.core.settings.numRetries,
       startedAt: this.core.clock.now(),
       upstreamMs: 0,
+      rateLimit: undefined,
     };
   }
 }

@@ -25,6 +25,8 @@ export interface RequestRun<T> {
   readonly deadlineAt: number | undefined;
   /** Streams leave success to their supervisor (see GroupRun.deferSuccess). */
   readonly deferSuccess: boolean;
+  /** Input tokens, counted once per request when tpm limits or usage-based routing need them. */
+  readonly inputTokens: number | undefined;
   /** What a successful attempt's value tells observers. */
   readonly summarize: (value: T) => AttemptSummary;
   /** One try of `body` on one deployment, allowed at most `maxMs` when a deadline applies. */
@@ -69,6 +71,7 @@ export async function serveRequest<T>(core: RouterCore, run: RequestRun<T>): Pro
       signal,
       deadlineAt: run.deadlineAt,
       deferSuccess: run.deferSuccess,
+      inputTokens: run.inputTokens,
       requestedGroup: primary.group.name,
       summarize: run.summarize,
       attempt: bind(run, body),
@@ -116,6 +119,7 @@ export async function serveFallbacks<T>(
         signal,
         deadlineAt: run.deadlineAt,
         deferSuccess: run.deferSuccess,
+        inputTokens: run.inputTokens,
         requestedGroup: body.model,
         summarize: run.summarize,
         attempt: bind(run, fallbackBody),

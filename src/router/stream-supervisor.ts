@@ -1,7 +1,8 @@
 import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
 import type { Deployment } from '../core/deployment.ts';
 import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
-import { emitBench } from './observe.ts';
+import { completionTokensOf, emitBench, promptTokensOf } from './observe.ts';
+import type { ReportedUsage } from './attempt-tracker.ts';
 import { clientFallbacks } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { serveFallbacks, type RequestRun } from './serve-request.ts';
@@ -35,11 +36,15 @@ export function superviseStream(
     let id: unknown;
     let current: StreamSession = session;
     let continued = false;
+    const { tracker } = core;
     for (;;) {
       const deployment = servingDeployment(run);
       let settled = false;
+      let reported: ReportedUsage | undefined;
       try {
         for await (const chunk of current) {
+          // The final chunk of a stream with include_usage carries the whole call's usage.
+          if (tracker && chunk.usage) reported = usageOf(chunk);
           if (continued) {
             if (isRoleOnly(chunk)) continue;
             if (id !== undefined) chunk.id = id;
@@ -88,6 +93,8 @@ export function superviseStream(
       } finally {
         // The consumer stopped reading (client gone): no verdict, but free a held probe slot.
         if (!settled && judged && deployment) core.cooldown.onAttemptAbandoned(deployment.id);
+        // However it ended, the stream no longer occupies its deployment.
+        if (tracker && deployment) tracker.streamEnded(deployment, reported);
       }
     }
   }
@@ -109,6 +116,10 @@ export function superviseStream(
 function servingDeployment(run: RequestRun<StreamSession>): Deployment | undefined {
   const id = run.meta.deploymentId;
   return id === undefined ? undefined : run.resolve(id)?.group.deployments[0];
+}
+
+function usageOf(chunk: StreamChunk): ReportedUsage {
+  return { promptTokens: promptTokensOf(chunk), completionTokens: completionTokensOf(chunk) };
 }
 
 function deltaText(chunk: StreamChunk): string {

@@ -1,6 +1,11 @@
-import type { RoutingStrategyName } from '../config/plan.ts';
+import type { RoutingStrategyArgs, RoutingStrategyName } from '../config/plan.ts';
+import { createCostBased } from './cost-based.ts';
+import { createLeastBusy } from './least-busy.ts';
+import { createLowestLatency } from './lowest-latency.ts';
+import { createPowerOfTwo } from './power-of-two.ts';
 import { createSimpleShuffle } from './simple-shuffle.ts';
 import type { RoutingStrategy } from './strategy.ts';
+import { createUsageBased } from './usage-based.ts';
 
 export interface StrategyChoice {
   readonly strategy: RoutingStrategy;
@@ -8,11 +13,31 @@ export interface StrategyChoice {
   readonly warning: string | undefined;
 }
 
-/** The strategy for `routing_strategy`, built once at start-up. */
-export function createStrategy(name: RoutingStrategyName): StrategyChoice {
-  if (name === 'simple-shuffle') return { strategy: createSimpleShuffle(), warning: undefined };
-  return {
-    strategy: createSimpleShuffle(),
-    warning: `routing_strategy "${name}" is not available in this version; using simple-shuffle`,
-  };
+/** The strategy for `routing_strategy`, built once at start-up (args validated by the schema). */
+export function createStrategy(
+  name: RoutingStrategyName,
+  args?: RoutingStrategyArgs,
+): StrategyChoice {
+  return { strategy: strategyFor(name, args), warning: undefined };
+}
+
+function strategyFor(
+  name: RoutingStrategyName,
+  args: RoutingStrategyArgs | undefined,
+): RoutingStrategy {
+  switch (name) {
+    case 'simple-shuffle':
+      return createSimpleShuffle();
+    case 'least-busy':
+      return createLeastBusy();
+    case 'usage-based-routing':
+    case 'usage-based-routing-v2':
+      return createUsageBased(name);
+    case 'latency-based-routing':
+      return createLowestLatency({ buffer: args?.lowestLatencyBuffer ?? 0 });
+    case 'cost-based-routing':
+      return createCostBased();
+    case 'power-of-two-choices':
+      return createPowerOfTwo();
+  }
 }

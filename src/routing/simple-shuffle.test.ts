@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Deployment } from '../core/deployment.ts';
 import { createSimpleShuffle } from './simple-shuffle.ts';
+import { pickContext, seededRandom, strategyConformance } from './strategy.conformance.ts';
 
 function deployment(
   id: string,
@@ -21,7 +22,7 @@ function shares(candidates: Deployment[], samples = 1000): Record<string, number
   const random = evenRandom(samples);
   const counts: Record<string, number> = {};
   for (let i = 0; i < samples; i += 1) {
-    const chosen = strategy.pick(candidates, { random, now: 0 });
+    const chosen = strategy.pick(candidates, pickContext({ random }));
     counts[chosen.id] = (counts[chosen.id] ?? 0) + 1;
   }
   return counts;
@@ -77,9 +78,20 @@ test('no weighting field at all spreads uniformly', () => {
 
 test('a single candidate is returned without drawing a random number', () => {
   const only = deployment('only', { weight: 5 });
-  const chosen = createSimpleShuffle().pick([only], {
-    random: () => assert.fail('random must not be drawn'),
-    now: 0,
-  });
+  const chosen = createSimpleShuffle().pick(
+    [only],
+    pickContext({ random: () => assert.fail('random must not be drawn') }),
+  );
   assert.equal(chosen, only);
+});
+
+strategyConformance('simple-shuffle', createSimpleShuffle);
+
+test('weights 3:1 give 75 % ± 3 % over 10k seeded picks', () => {
+  const strategy = createSimpleShuffle();
+  const candidates = [deployment('a', { weight: 3 }), deployment('b', { weight: 1 })];
+  const context = pickContext({ random: seededRandom(7) });
+  let a = 0;
+  for (let i = 0; i < 10_000; i += 1) if (strategy.pick(candidates, context).id === 'a') a += 1;
+  assert.ok(Math.abs(a / 10_000 - 0.75) <= 0.03, `a got ${a / 100} %`);
 });

@@ -1,4 +1,4 @@
-import type { ResponseMeta } from '../core/response-meta.ts';
+import type { RateLimitSnapshot, ResponseMeta } from '../core/response-meta.ts';
 import type { UpstreamHeaders } from '../providers/provider.ts';
 
 /** Response headers as written to the wire; numbers are sent in decimal. */
@@ -27,6 +27,25 @@ export function addMetaHeaders(target: HeaderBag, meta: ResponseMeta, now: numbe
   if (meta.attemptedRetries > 0) target['x-litellm-max-retries'] = meta.maxRetries;
   target['x-litellm-response-duration-ms'] = durationMs;
   target['x-litellm-overhead-duration-ms'] = Math.max(0, durationMs - meta.upstreamMs);
+  if (meta.rateLimit !== undefined) addRateLimitHeaders(target, meta.rateLimit);
+}
+
+/**
+ * The model group's own limits (its deployments' rpm/tpm summed) and what is left of them in
+ * the current minute, under OpenAI's header names as LiteLLM sends them. Each pair appears
+ * only when some deployment of the group sets that limit; they win over an upstream's headers
+ * of the same name (which stay visible as `llm_provider-x-ratelimit-*`), because the gateway's
+ * limit is the one a client meets first.
+ */
+function addRateLimitHeaders(target: HeaderBag, limits: RateLimitSnapshot): void {
+  if (limits.limitRequests !== undefined) {
+    target['x-ratelimit-limit-requests'] = limits.limitRequests;
+    target['x-ratelimit-remaining-requests'] = limits.remainingRequests ?? 0;
+  }
+  if (limits.limitTokens !== undefined) {
+    target['x-ratelimit-limit-tokens'] = limits.limitTokens;
+    target['x-ratelimit-remaining-tokens'] = limits.remainingTokens ?? 0;
+  }
 }
 
 /**
@@ -39,7 +58,8 @@ export function addUpstreamHeaders(target: HeaderBag, upstream: UpstreamHeaders)
     const value = upstream[name];
     if (value === undefined) continue;
     target[PROVIDER_PREFIX + name] = value;
-    if (name.startsWith(RATE_LIMIT_PREFIX)) target[name] = value;
+    // The group's own x-ratelimit-* (added first by addMetaHeaders) win over the upstream's.
+    if (name.startsWith(RATE_LIMIT_PREFIX) && !(name in target)) target[name] = value;
   }
 }
 

@@ -64,6 +64,7 @@ export function meta(overrides: Partial<ResponseMeta> = {}): ResponseMeta {
     maxRetries: 2,
     startedAt: START_MS - 250,
     upstreamMs: 200,
+    rateLimit: undefined,
     ...overrides,
   };
 }

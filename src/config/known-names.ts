@@ -12,11 +12,13 @@ export interface KnownNames {
   /** Group names in config order. */
   readonly groups: readonly string[];
   readonly ids: ReadonlySet<string>;
+  /** True for a name a wildcard group serves (`openai/gpt-4o` under `openai/*`). */
+  readonly served?: (name: string) => boolean;
 }
 
-/** True when `name` is a group or a deployment id. */
+/** True when `name` is a group, a deployment id, or a name a wildcard group serves. */
 export function isKnownName(known: KnownNames, name: string): boolean {
-  return known.groups.includes(name) || known.ids.has(name);
+  return known.groups.includes(name) || known.ids.has(name) || (known.served?.(name) ?? false);
 }
 
 /** `"gpt-5" is not a model_name in model_list (groups: a, b, c)`. */

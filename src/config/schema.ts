@@ -125,6 +125,18 @@ const fallbackList = () =>
     ),
   );
 
+/**
+ * `model_group_alias`: alias → group, as a name or LiteLLM's `{model, hidden}` form (a hidden
+ * alias routes but is not listed by `GET /v1/models`).
+ */
+const modelGroupAlias = z.record(
+  z.string(),
+  z.union([name(), mapping({ model: name(), hidden: bool().optional() })], {
+    error: 'expected a model_name or {model: model_name, hidden: true|false}',
+  }),
+  { error: 'expected a mapping {alias: model_name}' },
+);
+
 /** A Redis node: `{host, port}` or `"host:port"`. */
 const redisNode = z.preprocess(
   (value) => {
@@ -168,6 +180,7 @@ const reliabilityShape = {
   content_policy_fallbacks: fallbackList().optional(),
   default_fallbacks: list(name()).optional(),
   enable_pre_call_checks: bool().optional(),
+  model_group_alias: modelGroupAlias.optional(),
   mid_stream_fallback: bool().optional(),
   redis_host: name().optional(),
   redis_port: intInRange(1, 65535, 'a port number').optional(),

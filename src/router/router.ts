@@ -23,6 +23,7 @@ import { createStateStore } from '../state/create-state-store.ts';
 import type { StateStore, StoreStatus } from '../state/state-store.ts';
 import {
   bridgeCooldowns,
+  configuredDeployments,
   healthRoutingWarning,
   isRouterPlan,
   providerResolver,
@@ -35,6 +36,9 @@ import { throwIfContentFiltered } from './content-filter.ts';
 import { attemptError, completionTokensOf } from './observe.ts';
 import { RouterEvents, type RouterEventMap } from '../core/router-events.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
+import { createPreCallFilters } from './pre-call-filters.ts';
+import { groupsWithAliases, listedModelNames } from './model-names.ts';
+import { createWildcardGroups, type WildcardGroups } from './wildcard-groups.ts';
 import type { StreamSession } from './stream-session.ts';
 import type {
   HealthReport,
@@ -79,14 +83,19 @@ export class Router implements RouterEngine {
   readonly stateStore: StateStore;
   private readonly ownsStateStore: boolean;
   private readonly stopSharing: () => void;
+  /** Groups and aliases by name, built once. */
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
+  /** Names served by wildcard groups, derived on first use (bounded cache). */
+  private readonly wildcardGroups: WildcardGroups;
+  /** What `GET /v1/models` lists: groups, wildcard patterns, aliases not hidden. */
+  private readonly listedModels: readonly string[];
   /** Every deployment as a one-deployment target, for fallbacks that name a deployment id. */
   private readonly singleDeployments: ReadonlyMap<string, SelectableGroup>;
   private readonly providers: ProviderLookup;
   /** Set when `background_health_checks` is on. */
   private readonly healthChecker: HealthChecker | undefined;
   private readonly resolveTarget = (name: string): SelectableGroup | undefined =>
-    this.groups.get(name) ?? this.singleDeployments.get(name);
+    this.groups.get(name) ?? this.singleDeployments.get(name) ?? this.wildcardGroups.resolve(name);
 
   /**
    * @param config a compiled plan (from loadPlan/compileConfig), or a LiteLLM config as an
@@ -103,7 +112,13 @@ export class Router implements RouterEngine {
     this.warnings = [choice.warning, healthRoutingWarning(plan)].filter(
       (warning): warning is string => warning !== undefined,
     );
-    this.groups = new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)]));
+    this.wildcardGroups = createWildcardGroups({ wildcards: plan.wildcards });
+    this.groups = groupsWithAliases(
+      new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)])),
+      plan.settings.modelGroupAlias,
+      this.wildcardGroups,
+    );
+    this.listedModels = listedModelNames(plan);
     this.singleDeployments = new Map(
       [...plan.deployments.values()].map((deployment) => [
         deployment.id,
@@ -112,8 +127,12 @@ export class Router implements RouterEngine {
     );
     const providerFor = providerResolver(plan, this.providers);
     const shownApiBase = new Map(
-      [...plan.deployments.values()].map((d) => [d.id, safeUrl(d.apiBase)]),
+      configuredDeployments(plan).map((d) => [d.id, safeUrl(d.apiBase)]),
     );
+    const groupSizes = new Map<string, number>([
+      ...[...plan.groups].map(([name, group]) => [name, group.deployments.length] as const),
+      ...plan.wildcards.map((group) => [group.pattern, group.deployments.length] as const),
+    ]);
     const cooldown = createCooldownTracker({
       clock,
       cooldownTimeMs: plan.settings.cooldownTimeMs,
@@ -144,16 +163,22 @@ export class Router implements RouterEngine {
       clock,
       random,
       strategy: choice.strategy,
-      shownApiBase: (id) => shownApiBase.get(id),
-      groupSize: (name) => plan.groups.get(name)?.deployments.length ?? 1,
+      shownApiBase: (deployment) => shownApiBase.get(deployment.derivedFrom ?? deployment.id),
+      groupSize: (name) => groupSizes.get(name) ?? 1,
       events: this.events,
       providerFor,
-      filters: [],
+      filters: createPreCallFilters(plan),
     };
   }
 
+  /** The names `GET /v1/models` lists: groups, wildcard patterns, aliases not hidden. */
   modelGroups(): readonly string[] {
-    return [...this.groups.keys()];
+    return this.listedModels;
+  }
+
+  /** Whether a request for `name` can be routed: a group, any alias, a name a wildcard serves. */
+  servesModel(name: string): boolean {
+    return this.groups.has(name) || this.wildcardGroups.serves(name);
   }
 
   async route(
@@ -283,7 +308,7 @@ export class Router implements RouterEngine {
     how: Pick<RequestRun<T>, 'attempt' | 'summarize'> & { streams: boolean },
   ): RequestRun<T> {
     const meta = this.newMeta(body.model);
-    const primary = this.groups.get(body.model);
+    const primary = this.groups.get(body.model) ?? this.wildcardGroups.resolve(body.model);
     if (!primary) {
       const error = unknownModelError(body.model, this.modelGroups());
       error.meta = meta;

@@ -31,8 +31,9 @@ export function groupsWithAliases(
 }
 
 /**
- * The model list: groups in config order, then wildcard patterns as written (LiteLLM lists a
- * pattern as is when it does not expand it), then aliases not marked `hidden`.
+ * The model list: groups in config order, then wildcard patterns as written, most specific
+ * first (LiteLLM lists a pattern as is when it does not expand it), then aliases not marked
+ * `hidden`.
  */
 export function listedModelNames(plan: RouterPlan): readonly string[] {
   const visibleAliases = [...plan.settings.modelGroupAlias]

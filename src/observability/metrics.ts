@@ -118,6 +118,11 @@ export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
     ),
     source.events.on('cooldown', (event) => {
       const own = series(event.deployment);
+      // One concrete model of a wildcard is not its template's state: count the bench only.
+      if (event.deployment.derivedFrom !== undefined) {
+        if (event.state === 'benched') own.cooledDown(event.status).inc();
+        return;
+      }
       own.state.set(STATE_VALUE[event.state]);
       if (event.state === 'benched') own.cooledDown(event.status).inc();
       setModelHealth(event.deployment, event.state !== 'benched');

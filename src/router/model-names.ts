@@ -20,7 +20,7 @@ export function groupsWithAliases(
   if (aliases.size === 0) return groups;
   const all = new Map(groups);
   for (const [alias, { group }] of aliases) {
-    const target = groups.get(group) ?? wildcards.resolve(group);
+    const target = groups.get(group) ?? wildcards.pin(group);
     if (target === undefined) continue;
     all.set(alias, {
       group: Object.freeze({ name: alias, deployments: target.group.deployments }),

@@ -112,7 +112,15 @@ export class Router implements RouterEngine {
     this.warnings = [choice.warning, healthRoutingWarning(plan)].filter(
       (warning): warning is string => warning !== undefined,
     );
-    this.wildcardGroups = createWildcardGroups({ wildcards: plan.wildcards });
+    this.wildcardGroups = createWildcardGroups({
+      wildcards: plan.wildcards,
+      // A name no longer cached takes its breakers along; requested again, it starts afresh.
+      onEvict: (evicted) => {
+        for (const deployment of evicted.group.deployments) {
+          if (deployment.derivedFrom !== undefined) this.cooldown.forget(deployment.id);
+        }
+      },
+    });
     this.groups = groupsWithAliases(
       new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)])),
       plan.settings.modelGroupAlias,

@@ -65,3 +65,18 @@ void test('a template without * serves every matching name with itself', () => {
   });
   assert.equal(groups.resolve('gpt-anything')?.group.deployments[0], fixed);
 });
+
+void test('an evicted group is handed over (its breakers can go); a pinned one never is', () => {
+  const evicted: string[] = [];
+  const groups = createWildcardGroups({
+    wildcards: [OPENAI],
+    cacheSize: 1,
+    onEvict: (group) => evicted.push(...group.group.deployments.map((d) => d.upstreamModel)),
+  });
+  const pinned = groups.pin('openai/alias-target');
+  groups.resolve('openai/a');
+  groups.resolve('openai/b');
+  assert.deepEqual(evicted, ['a', 'a']);
+  assert.equal(groups.resolve('openai/alias-target'), pinned);
+  assert.equal(groups.serves('openai/alias-target'), true);
+});

@@ -16,6 +16,11 @@ export const DEFAULT_WILDCARD_CACHE_SIZE = 1_000;
 export interface WildcardGroups {
   /** The group serving `name`, derived on first use; undefined when no pattern matches. */
   resolve(name: string): SelectableGroup | undefined;
+  /**
+   * Like resolve(), but the group is kept for good and never evicted (an alias's target,
+   * resolved at start-up).
+   */
+  pin(name: string): SelectableGroup | undefined;
   /** Whether some pattern serves `name` (derives nothing). */
   serves(name: string): boolean;
   /** Names cached now (for tests and diagnostics). */
@@ -26,6 +31,11 @@ export interface WildcardGroupsOptions {
   readonly wildcards: readonly WildcardGroup[];
   /** Default DEFAULT_WILDCARD_CACHE_SIZE. */
   readonly cacheSize?: number;
+  /**
+   * Called with a group dropped from the cache, so per-deployment state kept elsewhere (a
+   * breaker per derived id) can be dropped too and memory stays bounded.
+   */
+  readonly onEvict?: (group: SelectableGroup) => void;
 }
 
 export function createWildcardGroups(options: WildcardGroupsOptions): WildcardGroups {
@@ -33,28 +43,43 @@ export function createWildcardGroups(options: WildcardGroupsOptions): WildcardGr
   const limit = Math.max(1, options.cacheSize ?? DEFAULT_WILDCARD_CACHE_SIZE);
   // A Map iterates in insertion order: re-inserting on a hit makes the first key the eldest.
   const cache = new Map<string, SelectableGroup>();
+  const pinned = new Map<string, SelectableGroup>();
+  const derive = (name: string): SelectableGroup | undefined => {
+    const match = matchWildcard(wildcards, name);
+    if (match === undefined) return undefined;
+    const deployments = match.group.deployments.map((template) =>
+      deriveDeployment(template, substituteWildcards(template.upstreamModel, match.segments)),
+    );
+    return prepareGroup({ name: match.group.pattern, deployments });
+  };
   return {
     resolve(name) {
-      const hit = cache.get(name);
+      const hit = pinned.get(name) ?? cache.get(name);
       if (hit !== undefined) {
-        cache.delete(name);
-        cache.set(name, hit);
+        if (cache.delete(name)) cache.set(name, hit);
         return hit;
       }
-      const match = matchWildcard(wildcards, name);
-      if (match === undefined) return undefined;
-      const deployments = match.group.deployments.map((template) =>
-        deriveDeployment(template, substituteWildcards(template.upstreamModel, match.segments)),
-      );
-      const derived = prepareGroup({ name: match.group.pattern, deployments });
+      const derived = derive(name);
+      if (derived === undefined) return undefined;
       if (cache.size >= limit) {
-        const eldest = cache.keys().next().value;
-        if (eldest !== undefined) cache.delete(eldest);
+        const eldest = cache.entries().next().value;
+        if (eldest !== undefined) {
+          cache.delete(eldest[0]);
+          options.onEvict?.(eldest[1]);
+        }
       }
       cache.set(name, derived);
       return derived;
     },
-    serves: (name) => cache.has(name) || matchWildcard(wildcards, name) !== undefined,
+    pin(name) {
+      const found = pinned.get(name) ?? cache.get(name) ?? derive(name);
+      if (found === undefined) return undefined;
+      cache.delete(name);
+      pinned.set(name, found);
+      return found;
+    },
+    serves: (name) =>
+      pinned.has(name) || cache.has(name) || matchWildcard(wildcards, name) !== undefined,
     get size() {
       return cache.size;
     },

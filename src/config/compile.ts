@@ -10,10 +10,12 @@ import type { Env } from './env-refs.ts';
 import { ConfigError } from './errors.ts';
 import { compileGeneralSettings } from './general-settings.ts';
 import type { LoadedConfig } from './load.ts';
-import type { ModelGroup, RouterPlan } from './plan.ts';
+import type { ModelGroup, RouterPlan, WildcardGroup } from './plan.ts';
 import { deploymentModelKey } from './known-names.ts';
 import { compileRouterSettings } from './router-settings.ts';
 import { plural } from './validate.ts';
+import { checkWildcardTargets, templateIssue } from './wildcard-checks.ts';
+import { bySpecificity, isWildcardName, matchWildcard, patternRegex } from './wildcards.ts';
 
 /** Options of compileConfig(). */
 export interface CompileOptions {
@@ -30,6 +32,7 @@ export function compileConfig(loaded: LoadedConfig, options: CompileOptions = {}
   const deployments = new Map<string, Deployment>();
   const firstIndexOf = new Map<string, number>();
   const members = new Map<string, Deployment[]>();
+  const templates = new Map<string, Deployment[]>();
   entries.forEach((entry, index) => {
     // Ids come from the entry as written (autoIds); rehashing the validated entry is a fallback
     // for hand-built LoadedConfigs and never sees a literal secret either.
@@ -43,19 +46,34 @@ export function compileConfig(loaded: LoadedConfig, options: CompileOptions = {}
     firstIndexOf.set(id, index);
     const deployment = compileDeployment(entry, { index, id, env, issues });
     if (deployment === undefined) return;
-    deployments.set(id, deployment);
-    const group = members.get(deployment.group) ?? [];
+    const problem = templateIssue(entry.model_name, deployment.upstreamModel);
+    if (problem !== undefined) {
+      issues.push(`model_list[${index}].litellm_params.model: ${problem}`);
+      return;
+    }
+    // A wildcard entry is a template, not a deployment: the router derives one per name served.
+    const wildcard = isWildcardName(deployment.group);
+    if (!wildcard) deployments.set(id, deployment);
+    const into = wildcard ? templates : members;
+    const group = into.get(deployment.group) ?? [];
     group.push(deployment);
-    members.set(deployment.group, group);
+    into.set(deployment.group, group);
   });
 
+  const wildcards: WildcardGroup[] = [...templates]
+    .map(([pattern, list]) =>
+      Object.freeze({ pattern, regex: patternRegex(pattern), deployments: Object.freeze(list) }),
+    )
+    .sort((a, b) => bySpecificity(a.pattern, b.pattern));
   const groupNames = [...new Set(entries.map((entry) => entry.model_name))];
   const known = {
     groups: groupNames,
     ids: new Set(firstIndexOf.keys()),
     models: new Set([...deployments.values()].map(deploymentModelKey)),
+    served: (name: string) => matchWildcard(wildcards, name) !== undefined,
   };
-  const settings = compileRouterSettings(loaded.config, { known, env, issues });
+  const settings = compileRouterSettings(loaded.config, { known, wildcards, env, issues });
+  checkWildcardTargets(settings, wildcards, issues);
   const general = compileGeneralSettings(loaded.config, env, issues);
   if (issues.length > 0) {
     throw new ConfigError(`invalid config (${plural(issues.length, 'problem')})`, issues, {
@@ -70,6 +88,7 @@ export function compileConfig(loaded: LoadedConfig, options: CompileOptions = {}
   return Object.freeze({
     groups,
     deployments,
+    wildcards: Object.freeze(wildcards),
     settings,
     general,
     warnings: Object.freeze([...loaded.warnings]),

@@ -22,6 +22,15 @@ export function describePlan(plan: RouterPlan): string {
       lines.push(`    - ${describeDeployment(deployment)}`);
   }
 
+  for (const group of plan.wildcards) {
+    lines.push(`  ${group.pattern} (wildcard: serves any name it matches)`);
+    for (const deployment of group.deployments)
+      lines.push(`    - ${describeDeployment(deployment)}`);
+  }
+  for (const [alias, target] of plan.settings.modelGroupAlias) {
+    lines.push(`  ${alias} → ${target.group} (alias${target.hidden ? ', hidden' : ''})`);
+  }
+
   const s = plan.settings;
   lines.push(
     '',

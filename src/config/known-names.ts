@@ -18,11 +18,17 @@ export interface KnownNames {
   readonly ids: ReadonlySet<string>;
   /** Deployments' models as modelKey() spells them. */
   readonly models: ReadonlySet<string>;
+  /** True for a name a wildcard group serves (`openai/gpt-4o` under `openai/*`). */
+  readonly served?: (name: string) => boolean;
 }
 
-/** True when `name` is a group, a deployment id or a deployment's model. */
+/**
+ * True when `name` is a group, a deployment id, a name a wildcard group serves, or a
+ * deployment's model.
+ */
 export function isKnownName(known: KnownNames, name: string): boolean {
   if (known.groups.includes(name) || known.ids.has(name)) return true;
+  if (known.served?.(name) === true) return true;
   const key = modelKey(name);
   return key !== undefined && known.models.has(key);
 }

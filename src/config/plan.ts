@@ -8,8 +8,14 @@ import type { Deployment } from '../core/deployment.ts';
 export interface RouterPlan {
   /** Groups by `model_name`, in config order. */
   readonly groups: ReadonlyMap<string, ModelGroup>;
-  /** Every deployment by id. */
+  /** Every deployment by id (wildcard groups' templates are not among them). */
   readonly deployments: ReadonlyMap<string, Deployment>;
+  /**
+   * Groups whose `model_name` holds `*`, most specific first. Each serves every requested name
+   * its pattern matches; its deployments are templates (`upstreamModel` may hold `*`) from which
+   * the router derives one concrete deployment per requested name.
+   */
+  readonly wildcards: readonly WildcardGroup[];
   readonly settings: RouterSettings;
   readonly general: GeneralSettings;
   /** Non-fatal findings (unknown keys, …), each one line, for the caller to log once. */
@@ -19,6 +25,23 @@ export interface RouterPlan {
 export interface ModelGroup {
   readonly name: string;
   readonly deployments: readonly Deployment[];
+}
+
+/** A wildcard group: `model_name: openai/*` and its template deployments. */
+export interface WildcardGroup {
+  /** The `model_name` as written, e.g. `openai/*`. Also the group's name in fallbacks and metrics. */
+  readonly pattern: string;
+  /** Anchored matcher; each `*` captures one non-empty segment. */
+  readonly regex: RegExp;
+  readonly deployments: readonly Deployment[];
+}
+
+/** One `model_group_alias` entry. */
+export interface ModelAlias {
+  /** The group (or a name a wildcard group serves) the alias routes to. */
+  readonly group: string;
+  /** Routable but left out of `GET /v1/models`. */
+  readonly hidden: boolean;
 }
 
 export type RoutingStrategyName =
@@ -122,6 +145,9 @@ export interface RouterSettings {
    * (`default_max_parallel_requests`); undefined = no limit.
    */
   readonly defaultMaxParallelRequests: number | undefined;
+  /** `model_group_alias`: alias → target, in config order. Fallbacks and retry policies of a
+   * target apply to its aliases unless the alias has its own entry. */
+  readonly modelGroupAlias: ReadonlyMap<string, ModelAlias>;
   readonly midStreamFallback: boolean;
   readonly redis: RedisSettings | undefined;
 }

@@ -7,7 +7,8 @@ import { toMs } from './durations.ts';
 import type { Env } from './env-refs.ts';
 import { compileFallbacks } from './fallbacks.ts';
 import { type KnownNames, isKnownName, unknownNameMessage } from './known-names.ts';
-import type { RetryPolicy, RouterSettings, StatusRetryRule } from './plan.ts';
+import { compileAliases, inheritForAliases } from './model-aliases.ts';
+import type { RetryPolicy, RouterSettings, StatusRetryRule, WildcardGroup } from './plan.ts';
 import { compileRedis } from './redis-settings.ts';
 import type { ReliabilityInput, RetryPolicyInput, ValidatedConfig } from './schema.ts';
 
@@ -27,6 +28,8 @@ type Section = 'router_settings' | 'litellm_settings';
 /** What compileRouterSettings needs besides the config. */
 export interface RouterSettingsContext {
   readonly known: KnownNames;
+  /** The compiled wildcard groups, for aliases of names they serve. Default: none. */
+  readonly wildcards?: readonly WildcardGroup[];
   readonly env: Env;
   /** Where problems go, one line each. */
   readonly issues: string[];
@@ -37,7 +40,7 @@ export function compileRouterSettings(
   config: ValidatedConfig,
   context: RouterSettingsContext,
 ): RouterSettings {
-  const { known, env, issues } = context;
+  const { env, issues } = context;
   const router: ReliabilityInput = config.router_settings ?? {};
   const litellm: ReliabilityInput = config.litellm_settings ?? {};
   const merged: ReliabilityInput = { ...definedOnly(litellm), ...definedOnly(router) };
@@ -46,6 +49,17 @@ export function compileRouterSettings(
       ? 'router_settings'
       : 'litellm_settings';
 
+  const wildcards = context.wildcards ?? [];
+  const aliases = compileAliases(merged.model_group_alias, {
+    known: context.known,
+    wildcards,
+    issues,
+    path: `${sectionOf('model_group_alias')}.model_group_alias`,
+  });
+  const inherit = <V>(map: ReadonlyMap<string, V>) => inheritForAliases(map, aliases, wildcards);
+
+  // Fallbacks and retry policies may be keyed by an alias (as in LiteLLM) or name one.
+  const known = { ...context.known, groups: [...context.known.groups, ...aliases.keys()] };
   const fallbackContext = (splitWildcard: boolean) => ({ known, issues, splitWildcard });
   const fallbacks = compileFallbacks(
     merged.fallbacks,
@@ -91,7 +105,7 @@ export function compileRouterSettings(
     numRetries: merged.num_retries ?? ROUTER_DEFAULTS.numRetries,
     retryPolicy:
       merged.retry_policy === undefined ? undefined : compileRetryPolicy(merged.retry_policy),
-    modelGroupRetryPolicy: groupPolicies,
+    modelGroupRetryPolicy: inherit(groupPolicies),
     retryAfterMs: toMs(merged.retry_after) ?? ROUTER_DEFAULTS.retryAfterMs,
     timeoutMs: toMs(sectionTimeout(router) ?? sectionTimeout(litellm)) ?? ROUTER_DEFAULTS.timeoutMs,
     streamTimeoutMs: toMs(merged.stream_timeout),
@@ -102,13 +116,14 @@ export function compileRouterSettings(
     cooldownTimeMs: toMs(merged.cooldown_time) ?? ROUTER_DEFAULTS.cooldownTimeMs,
     disableCooldowns: merged.disable_cooldowns ?? false,
     maxFallbacks: merged.max_fallbacks ?? ROUTER_DEFAULTS.maxFallbacks,
-    fallbacks: fallbacks.map,
-    contextWindowFallbacks: contextWindow.map,
-    contentPolicyFallbacks: contentPolicy.map,
+    fallbacks: inherit(fallbacks.map),
+    contextWindowFallbacks: inherit(contextWindow.map),
+    contentPolicyFallbacks: inherit(contentPolicy.map),
     defaultFallbacks: Object.freeze(unique([...defaults, ...fallbacks.wildcard])),
     enablePreCallChecks: merged.enable_pre_call_checks ?? false,
     enforceModelRateLimits: merged.enforce_model_rate_limits ?? false,
     defaultMaxParallelRequests: merged.default_max_parallel_requests,
+    modelGroupAlias: aliases,
     midStreamFallback: merged.mid_stream_fallback ?? false,
     redis: compileRedis(merged, { env, issues, sectionOf }),
   });

@@ -152,6 +152,18 @@ function guideForm(entry: unknown): unknown {
   return typeof entry.model === 'string' ? { [entry.model]: entry.fallback_models } : entry;
 }
 
+/**
+ * `model_group_alias`: alias → group, as a name or LiteLLM's `{model, hidden}` form (a hidden
+ * alias routes but is not listed by `GET /v1/models`).
+ */
+const modelGroupAlias = z.record(
+  z.string(),
+  z.union([name(), mapping({ model: name(), hidden: bool().optional() })], {
+    error: 'expected a model_name or {model: model_name, hidden: true|false}',
+  }),
+  { error: 'expected a mapping {alias: model_name}' },
+);
+
 /** A Redis node: `{host, port}` or `"host:port"`. */
 const redisNode = z.preprocess(
   (value) => {
@@ -208,6 +220,7 @@ const reliabilityShape = {
   enforce_model_rate_limits: bool().optional(),
   /** Concurrent requests per deployment that sets no `max_parallel_requests`. */
   default_max_parallel_requests: positiveInt().optional(),
+  model_group_alias: modelGroupAlias.optional(),
   mid_stream_fallback: bool().optional(),
   redis_host: name().optional(),
   redis_port: intInRange(1, 65535, 'a port number').optional(),

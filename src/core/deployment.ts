@@ -44,6 +44,12 @@ export interface Deployment {
    * `extra_headers`). Read only by the provider adapter.
    */
   readonly extra: Readonly<Record<string, unknown>>;
+  /**
+   * For a deployment a wildcard group derived for one requested name: the id of the template
+   * (`model_name: openai/*`) it came from. Its provider, api_base and metric labels are the
+   * template's. Undefined for every configured deployment.
+   */
+  readonly derivedFrom?: string;
 }
 
 export interface DeploymentInfo {

@@ -6,6 +6,7 @@
  */
 import { Registry } from 'prom-client';
 import type { RouterPlan } from '../config/plan.ts';
+import { matchWildcard } from '../config/wildcards.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { RouterEventMap, RouterEvents } from '../core/router-events.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -22,7 +23,7 @@ import { createRequestSeries } from './metrics-requests.ts';
 
 /** What the metrics read from the engine: the Router satisfies it. */
 export interface MetricsSource {
-  readonly plan: Pick<RouterPlan, 'deployments' | 'groups' | 'settings'>;
+  readonly plan: Pick<RouterPlan, 'deployments' | 'groups' | 'settings' | 'wildcards'>;
   readonly events: RouterEvents;
   /** Read at scrape time so benches that ended lazily show as half-open. */
   readonly cooldown: Pick<CooldownTracker, 'state'>;
@@ -57,6 +58,9 @@ export interface GatewayMetrics extends MetricsExporter {
 const STATE_VALUE = { healthy: 0, 'half-open': 1, benched: 2 } as const;
 
 /** Builds the registry and subscribes to `source.events`. */
+/** How many derived deployment ids are remembered between an attempt and its request's end. */
+const RECENT_DERIVED_LIMIT = 1_000;
+
 export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
   const { plan, cooldown } = source;
   const registry = new Registry();
@@ -72,9 +76,27 @@ export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
     if (fails > redisFailsSeen) redis.fails.inc(fails - redisFailsSeen);
     redisFailsSeen = fails;
   };
-  const series = createSeriesCache(metrics);
-  const knownModel = (name: string): string =>
-    plan.groups.has(name) || plan.deployments.has(name) ? name : UNKNOWN_MODEL;
+  const cachedSeries = createSeriesCache(metrics);
+  const templates = new Map(
+    plan.wildcards.flatMap((group) => group.deployments.map((d) => [d.id, d] as const)),
+  );
+  // A deployment derived for one wildcard name is counted under its template, so names chosen
+  // by clients never mint new series. Recently seen derived ids are remembered (bounded) for
+  // `request:end`, which carries only the id.
+  const recentDerived = new Map<string, Deployment>();
+  const labelledAs = (deployment: Deployment): Deployment => {
+    if (deployment.derivedFrom === undefined) return deployment;
+    const template = templates.get(deployment.derivedFrom) ?? deployment;
+    if (recentDerived.size >= RECENT_DERIVED_LIMIT) recentDerived.clear();
+    recentDerived.set(deployment.id, template);
+    return template;
+  };
+  const series = (deployment: Deployment): DeploymentSeries => cachedSeries(labelledAs(deployment));
+  const knownModel = (name: string): string => {
+    if (plan.groups.has(name) || plan.deployments.has(name)) return name;
+    if (plan.settings.modelGroupAlias.has(name)) return name;
+    return matchWildcard(plan.wildcards, name)?.group.pattern ?? UNKNOWN_MODEL;
+  };
   const requests = createRequestSeries(metrics);
 
   const setModelHealth = (deployment: Deployment, healthy: boolean): void => {
@@ -92,10 +114,15 @@ export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
   const unsubscribe = [
     source.events.on('attempt:start', () => metrics.inFlight.inc()),
     source.events.on('attempt:end', (event) =>
-      onAttemptEnd(metrics, series(event.deployment), event),
+      onAttemptEnd(metrics, series(event.deployment), event, knownModel(event.requestedGroup)),
     ),
     source.events.on('cooldown', (event) => {
       const own = series(event.deployment);
+      // One concrete model of a wildcard is not its template's state: count the bench only.
+      if (event.deployment.derivedFrom !== undefined) {
+        if (event.state === 'benched') own.cooledDown(event.status).inc();
+        return;
+      }
       own.state.set(STATE_VALUE[event.state]);
       if (event.state === 'benched') own.cooledDown(event.status).inc();
       setModelHealth(event.deployment, event.state !== 'benched');
@@ -111,7 +138,8 @@ export function createGatewayMetrics(source: MetricsSource): GatewayMetrics {
       const answered =
         event.meta.deploymentId === undefined
           ? undefined
-          : plan.deployments.get(event.meta.deploymentId);
+          : (plan.deployments.get(event.meta.deploymentId) ??
+            recentDerived.get(event.meta.deploymentId));
       requests.record(event, knownModel(event.requestedGroup), answered && series(answered));
     }),
     source.events.on('request:rejected', (event) =>
@@ -146,13 +174,14 @@ function onAttemptEnd(
   metrics: MetricSet,
   own: DeploymentSeries,
   event: RouterEventMap['attempt:end'],
+  requestedModel: string,
 ): void {
   metrics.inFlight.dec();
   const { error } = event;
-  const perRequested = own.requested(event.requestedGroup);
+  const perRequested = own.requested(requestedModel);
   perRequested.total.inc();
   if (error) {
-    own.failure(event.requestedGroup, error.status, error.kind).inc();
+    own.failure(requestedModel, error.status, error.kind).inc();
     return;
   }
   perRequested.success.inc();

@@ -74,6 +74,15 @@ test('a 429 benches at once when the group has other deployments', () => {
   assert.equal(tracker.isAvailable('d1'), false);
 });
 
+test("forget() drops a deployment's bench and failures (derived deployments come and go)", () => {
+  const { tracker } = setup();
+  tracker.recordFailure(d1, failure('RateLimitError'), 2);
+  assert.equal(tracker.isAvailable('d1'), false);
+  tracker.forget('d1');
+  assert.equal(tracker.isAvailable('d1'), true);
+  assert.equal(tracker.benchedUntil('d1'), undefined);
+});
+
 test("a 429 on a group's only deployment does not bench it", () => {
   const { tracker } = setup();
   assert.equal(tracker.recordFailure(d1, failure('RateLimitError'), 1), undefined);

@@ -57,6 +57,11 @@ export interface CooldownTracker {
    * probe ends). A no-op when closed or open.
    */
   onAttemptStart(deploymentId: string): void;
+  /**
+   * Drops everything known about a deployment, as if it had never been called. For
+   * deployments that come and go (derived for a wildcard name): keeps memory bounded.
+   */
+  forget(deploymentId: string): void;
   /** A call succeeded. In half-open state it closes the breaker and clears its window. */
   recordSuccess(deployment: Deployment): void;
   /**
@@ -166,6 +171,10 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
       const state = observe(id, breaker);
       if (state === 'half-open') return breaker?.probeInFlight !== true;
       return state === 'closed';
+    },
+
+    forget(id) {
+      breakers.delete(id);
     },
 
     onAttemptStart(id) {

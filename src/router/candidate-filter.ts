@@ -31,9 +31,10 @@ export interface Admission {
   /**
    * The error for the client when this filter left none of the group's available deployments
    * (e.g. ContextWindowExceededError, so context_window_fallbacks run; or a 429 with the
-   * wait until a rate window frees).
+   * wait until a rate window frees). Undefined when the refusal is not the real cause, e.g. a
+   * benched deployment would have been admitted: the all-benched 429 then explains it better.
    */
-  rejection(): GatewayError;
+  rejection(): GatewayError | undefined;
 }
 
 export interface CandidateFilter {
@@ -73,7 +74,9 @@ export function rejectionOf(
   available: readonly Deployment[],
 ): GatewayError | undefined {
   for (const admission of admissions) {
-    if (!available.some((deployment) => admission.admits(deployment))) return admission.rejection();
+    if (available.some((deployment) => admission.admits(deployment))) continue;
+    const rejection = admission.rejection();
+    if (rejection !== undefined) return rejection;
   }
   return undefined;
 }

@@ -36,7 +36,7 @@ export interface RouterCore {
   /** The provider for this deployment and body (the mock when the body asks for one). */
   providerFor(deployment: Deployment, body: GatewayRequestBody): Provider;
   /** api_base without credentials, for the response headers. */
-  shownApiBase(deploymentId: string): string | undefined;
+  shownApiBase(deployment: Deployment): string | undefined;
   /** How many deployments the group `name` has (cooldown rules depend on it). */
   groupSize(name: string): number;
   readonly events: RouterEvents;
@@ -116,7 +116,7 @@ export async function runGroup<T>(core: RouterCore, run: GroupRun<T>): Promise<T
     const maxMs = timeLeft(core, run.deadlineAt);
     if (maxMs !== undefined && maxMs <= 0) throw overallTimeout(groupName);
     meta.deploymentId = deployment.id;
-    meta.apiBase = core.shownApiBase(deployment.id);
+    meta.apiBase = core.shownApiBase(deployment);
     if (judged) cooldown.onAttemptStart(deployment.id);
     const stream = run.deferSuccess;
     if (core.events.has('attempt:start')) core.events.emit('attempt:start', { deployment, stream });

@@ -16,6 +16,11 @@ export interface ProviderLookup {
   close?(): Promise<void>;
 }
 
+/** Every deployment the config defines: the plan's and the wildcard groups' templates. */
+export function configuredDeployments(plan: RouterPlan): Deployment[] {
+  return [...plan.deployments.values(), ...plan.wildcards.flatMap((group) => group.deployments)];
+}
+
 /** `enable_health_check_routing` needs the background checks whose results it reads. */
 export function healthRoutingWarning(plan: RouterPlan): string | undefined {
   const { enableHealthCheckRouting, backgroundHealthChecks } = plan.general;
@@ -36,7 +41,7 @@ export function isRouterPlan(config: unknown): config is RouterPlan {
  */
 export function bindProviders(plan: RouterPlan, providers: ProviderLookup): Map<string, Provider> {
   const bound = new Map<string, Provider>();
-  for (const deployment of plan.deployments.values()) {
+  for (const deployment of configuredDeployments(plan)) {
     const name = deployment.mockResponse !== undefined ? 'mock' : deployment.provider;
     const provider = providers.get(name);
     if (!provider)
@@ -61,7 +66,7 @@ export function providerResolver(
   const mock = providers.get('mock');
   return (deployment, body) => {
     if (mock && wantsMock(body, deployment)) return mock;
-    const provider = byDeployment.get(deployment.id);
+    const provider = byDeployment.get(deployment.derivedFrom ?? deployment.id);
     if (!provider) {
       throw new GatewayError('GatewayInternalError', `no provider for deployment ${deployment.id}`);
     }

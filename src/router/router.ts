@@ -24,6 +24,7 @@ import { createStateStore } from '../state/create-state-store.ts';
 import type { StateStore, StoreStatus } from '../state/state-store.ts';
 import {
   bridgeCooldowns,
+  configuredDeployments,
   healthRoutingWarning,
   isRouterPlan,
   providerResolver,
@@ -40,6 +41,9 @@ import { NO_STATS } from '../core/routing-stats.ts';
 import { countInputTokens, preloadEncoding } from '../tokens/index.ts';
 import { RouterEvents, type RouterEventMap } from '../core/router-events.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
+import { createPreCallFilters } from './pre-call-filters.ts';
+import { groupsWithAliases, listedModelNames } from './model-names.ts';
+import { createWildcardGroups, type WildcardGroups } from './wildcard-groups.ts';
 import type { StreamSession } from './stream-session.ts';
 import type {
   HealthReport,
@@ -84,8 +88,16 @@ export class Router implements RouterEngine {
   readonly stateStore: StateStore;
   private readonly ownsStateStore: boolean;
   private readonly stopSharing: () => void;
+  /** Groups and aliases by name, built once. */
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
-  /** A group, or what a fallback may name instead: a deployment id or a deployment's model. */
+  /** Names served by wildcard groups, derived on first use (bounded cache). */
+  private readonly wildcardGroups: WildcardGroups;
+  /** What `GET /v1/models` lists: groups, wildcard patterns, aliases not hidden. */
+  private readonly listedModels: readonly string[];
+  /**
+   * A group, or what a fallback may name instead: a deployment id, a name a wildcard serves, or
+   * a deployment's model.
+   */
   private readonly resolveTarget: TargetResolver;
   private readonly providers: ProviderLookup;
   /** Set when `background_health_checks` is on. */
@@ -108,12 +120,32 @@ export class Router implements RouterEngine {
     this.warnings = [choice.warning, healthRoutingWarning(plan)].filter(
       (warning): warning is string => warning !== undefined,
     );
-    this.groups = new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)]));
-    this.resolveTarget = createTargetResolver(plan, this.groups);
+    this.wildcardGroups = createWildcardGroups({
+      wildcards: plan.wildcards,
+      // A name no longer cached takes its breakers along; requested again, it starts afresh.
+      onEvict: (evicted) => {
+        for (const deployment of evicted.group.deployments) {
+          if (deployment.derivedFrom !== undefined) this.cooldown.forget(deployment.id);
+        }
+      },
+    });
+    this.groups = groupsWithAliases(
+      new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)])),
+      plan.settings.modelGroupAlias,
+      this.wildcardGroups,
+    );
+    this.listedModels = listedModelNames(plan);
+    this.resolveTarget = createTargetResolver(plan, this.groups, (name) =>
+      this.wildcardGroups.resolve(name),
+    );
     const providerFor = providerResolver(plan, this.providers);
     const shownApiBase = new Map(
-      [...plan.deployments.values()].map((d) => [d.id, safeUrl(d.apiBase)]),
+      configuredDeployments(plan).map((d) => [d.id, safeUrl(d.apiBase)]),
     );
+    const groupSizes = new Map<string, number>([
+      ...[...plan.groups].map(([name, group]) => [name, group.deployments.length] as const),
+      ...plan.wildcards.map((group) => [group.pattern, group.deployments.length] as const),
+    ]);
     const cooldown = createCooldownTracker({
       clock,
       cooldownTimeMs: plan.settings.cooldownTimeMs,
@@ -150,18 +182,25 @@ export class Router implements RouterEngine {
       clock,
       random,
       strategy: choice.strategy,
-      shownApiBase: (id) => shownApiBase.get(id),
-      groupSize: (name) => plan.groups.get(name)?.deployments.length ?? 1,
+      shownApiBase: (deployment) => shownApiBase.get(deployment.derivedFrom ?? deployment.id),
+      groupSize: (name) => groupSizes.get(name) ?? 1,
       events: this.events,
       providerFor,
-      filters: tracker?.filters ?? [],
+      // Pre-call checks first: a limit should not count a request no deployment could take.
+      filters: [...createPreCallFilters(plan), ...(tracker?.filters ?? [])],
       tracker,
       stats: tracker?.stats ?? NO_STATS,
     };
   }
 
+  /** The names `GET /v1/models` lists: groups, wildcard patterns, aliases not hidden. */
   modelGroups(): readonly string[] {
-    return [...this.groups.keys()];
+    return this.listedModels;
+  }
+
+  /** Whether a request for `name` can be routed: a group, any alias, a name a wildcard serves. */
+  servesModel(name: string): boolean {
+    return this.groups.has(name) || this.wildcardGroups.serves(name);
   }
 
   async route(
@@ -293,7 +332,7 @@ export class Router implements RouterEngine {
     how: Pick<RequestRun<T>, 'attempt' | 'summarize'> & { streams: boolean },
   ): RequestRun<T> {
     const meta = this.newMeta(body.model);
-    const primary = this.groups.get(body.model);
+    const primary = this.groups.get(body.model) ?? this.wildcardGroups.resolve(body.model);
     if (!primary) {
       const error = unknownModelError(body.model, this.modelGroups());
       error.meta = meta;

@@ -133,7 +133,8 @@ export async function serveFallbacks<T>(
       if (signal?.aborted) break;
     }
   }
-  meta.group = primary.group.name;
+  // The name the client sent (a wildcard-derived group is named by its pattern).
+  meta.group = body.model;
   throw failures.length === 0 ? primaryError : withFallbacksTried(primaryError, failures);
 }
 

@@ -1,6 +1,6 @@
 /**
  * What a fallback entry (configured or client-sent) may name besides a group: a deployment id,
- * or a deployment's model (`azure/gpt-4o`, as LiteLLM's router accepts and the HA deployment
+ * a name a wildcard group serves, or a deployment's model (`azure/gpt-4o`, as LiteLLM's router accepts and the HA deployment
  * guide's fallbacks use). Built once at start-up; a lookup is two or three Map reads.
  */
 import { deploymentModelKey, modelKey } from '../config/known-names.ts';
@@ -14,6 +14,8 @@ export type TargetResolver = (name: string) => SelectableGroup | undefined;
 export function createTargetResolver(
   plan: RouterPlan,
   groups: ReadonlyMap<string, SelectableGroup>,
+  /** Names served by wildcard groups; consulted after groups and deployment ids. */
+  wildcard: TargetResolver,
 ): TargetResolver {
   const deployments = [...plan.deployments.values()];
   const byId = new Map(
@@ -37,7 +39,7 @@ export function createTargetResolver(
     ]),
   );
   return (name) => {
-    const found = groups.get(name) ?? byId.get(name);
+    const found = groups.get(name) ?? byId.get(name) ?? wildcard(name);
     if (found !== undefined) return found;
     const key = modelKey(name);
     return key === undefined ? undefined : byModel.get(key);

@@ -78,8 +78,13 @@ export interface RouterEngine {
     body: RouterRequestBody,
     options?: RouteOptions,
   ): Promise<RouterStream>;
-  /** The group names clients may ask for, in config order. */
+  /** The names `GET /v1/models` lists: groups in config order, wildcard patterns, aliases. */
   modelGroups(): readonly string[];
+  /**
+   * Whether a request for `name` can be routed, including hidden aliases and names a wildcard
+   * group serves. When absent, exactly the names modelGroups() lists are served.
+   */
+  servesModel?(name: string): boolean;
   /** A real minimal call to every deployment, concurrently, bounded by the health timeout. */
   health(): Promise<HealthReport>;
   /**

@@ -77,7 +77,7 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
   const context: ServerContext = {
     engine,
     clock,
-    models: createModelCatalog(engine.modelGroups()),
+    models: createModelCatalog(engine.modelGroups(), engine.servesModel?.bind(engine)),
     lifecycle,
     guard: createAuthGuard(general.masterKey),
     version: options.version ?? packageJson.version,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countInputTokens, countTextTokens } from './count-tokens.ts';
+import { countInputTokens, countTextTokens, inputTokenCeiling } from './count-tokens.ts';
 import { encodingFor, isExactFor } from './encodings.ts';
 
 void test('GPT-4o generation models count with o200k_base, GPT-4 and others with cl100k_base', () => {
@@ -65,4 +65,15 @@ void test('completion prompts and embedding inputs count strings, lists and toke
 void test('odd shapes count as nothing instead of throwing', () => {
   assert.equal(countInputTokens('chat', { model: 'g', messages: 'nope' }, 'gpt-4o'), 3);
   assert.equal(countInputTokens('chat', { model: 'g', messages: [null, 7] }, 'gpt-4o'), 3);
+});
+
+void test('the ceiling (bytes, no tokenizer) is never below the real count', () => {
+  const texts = ['Hello world', 'naïve café — 東京 🚀🚀', 'a'.repeat(500), ''];
+  for (const text of texts) {
+    const body = { model: 'g', messages: [{ role: 'user', name: 'bob', content: text }] };
+    for (const model of ['gpt-4o', 'gpt-4']) {
+      assert.ok(inputTokenCeiling('chat', body) >= countInputTokens('chat', body, model), text);
+    }
+  }
+  assert.equal(inputTokenCeiling('completion', { model: 'g', prompt: 'héllo' }), 6);
 });

@@ -51,7 +51,28 @@ export function countInputTokens(
   body: GatewayRequestBody,
   model: string,
 ): number {
-  const count = (text: string): number => countTextTokens(text, model);
+  return measureInput(operation, body, (text) => countTextTokens(text, model));
+}
+
+/**
+ * A cheap upper bound of countInputTokens() for any encoding, with no tokenizer: a byte-level
+ * BPE token covers at least one UTF-8 byte, so a text has at most as many tokens as bytes. Lets
+ * a pre-call check skip counting when even the bound fits every window.
+ */
+export function inputTokenCeiling(operation: Operation, body: GatewayRequestBody): number {
+  return measureInput(operation, body, utf8Bytes);
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The request's input measured by `count` per text, with the framing countInputTokens uses. */
+function measureInput(
+  operation: Operation,
+  body: GatewayRequestBody,
+  count: (text: string) => number,
+): number {
   if (operation === 'completion') return sumTexts(body.prompt, count);
   if (operation === 'embedding') return sumTexts(body.input, count);
   const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];

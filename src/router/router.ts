@@ -138,7 +138,7 @@ export class Router implements RouterEngine {
           probe: (deployment, signal) => this.probe(deployment, signal),
           clock,
           intervalMs: plan.general.healthCheckIntervalMs,
-          sharing: shareHealth(this.stateStore, plan.general.healthCheckIntervalMs),
+          sharing: shareHealth(this.stateStore, plan.general.healthCheckIntervalMs, clock),
           describe: probeEndpoint,
         })
       : undefined;

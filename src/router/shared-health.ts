@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.ts';
 import type { SharedHealthResult, StateStore } from '../state/state-store.ts';
 
 /**
@@ -24,11 +25,33 @@ export interface HealthSharing {
 /** The lease name of health rounds. */
 export const HEALTH_ROUND_LEASE = 'health-round';
 
+/**
+ * How long a round waits for the store to connect before checking locally, in ms: at start-up
+ * the first round is due before the connection is up, and every instance would probe.
+ */
+export const CONNECT_WAIT_MS = 1_000;
+
 /** Health sharing over `store`; undefined when the store shares nothing (in-memory). */
-export function shareHealth(store: StateStore, intervalMs: number): HealthSharing | undefined {
+export function shareHealth(
+  store: StateStore,
+  intervalMs: number,
+  clock: Clock,
+): HealthSharing | undefined {
   if (store.kind !== 'redis') return undefined;
+  /** Resolves once the store is connected, or after CONNECT_WAIT_MS. */
+  const connected = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        cancel();
+        off();
+        resolve();
+      };
+      const cancel = clock.setTimer(done, CONNECT_WAIT_MS, { background: true });
+      const off = store.onStatus((status) => status === 'connected' && done());
+    });
   return {
     async claimRound() {
+      if (store.status() !== 'connected') await connected();
       if (store.status() !== 'connected') return true;
       // A store that cannot answer must not stop every instance from checking.
       return (await store.claimLease(HEALTH_ROUND_LEASE, intervalMs)) ?? true;

@@ -5,10 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { startMockUpstream, type MockUpstream } from '../src/testing/index.ts';
 import { startGateway, type Gateway } from '../src/server/start-gateway.ts';
 import { planFromYaml } from './helpers/gateway-fixture.ts';
 import { chat, chatContent, waitFor } from './helpers/http.ts';
+import { eventually } from '../src/testing/mock-test-helpers.ts';
 import { redisSkipReason, startRedisServer, type RedisServer } from './helpers/redis-server.ts';
 
 const skip = redisSkipReason();
@@ -33,7 +35,7 @@ void describe('shared state on Redis', { skip, timeout: 30_000 }, () => {
   });
 
   /** One instance; every instance of a test shares one key prefix, so they see each other. */
-  async function instance(keyPrefix: string): Promise<Gateway> {
+  async function instance(keyPrefix: string, extraRouterSettings = ''): Promise<Gateway> {
     const plan = planFromYaml(`
 model_list:
   - model_name: g
@@ -47,6 +49,7 @@ router_settings:
   cooldown_time: 30
   redis_url: ${redis.url}
   redis_key_prefix: "${keyPrefix}"
+  ${extraRouterSettings}
 `);
     const gateway = await startGateway({ plan, port: 0, host: '127.0.0.1', random: () => 0 });
     gateways.push(gateway);
@@ -66,6 +69,8 @@ router_settings:
   void test('a 429 seen by one instance benches the deployment on the other within 100 ms', async () => {
     const keyPrefix = freshPrefix();
     const [one, two] = [await instance(keyPrefix), await instance(keyPrefix)];
+    // Warm both up, so the time measured is the bench's, not the first request's compilation.
+    for (const gateway of [one, two]) await (await chat(gateway.url, 'g')).text();
     a.reset();
     b.reset();
     const benchedOnTwo = new Promise<number>((resolve) => {
@@ -119,5 +124,65 @@ router_settings:
     await redis.restart();
     await waitFor(() => one.router.stateStatus() === 'connected');
     assert.equal((await readiness(one)).cache, 'connected');
+  });
+
+  /** Sends `count` chats to `gateway` one after another, each expected to answer 200. */
+  async function traffic(gateway: Gateway, count: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const response = await chat(gateway.url, 'g');
+      statuses.push(response.status);
+      await response.text();
+    }
+    return statuses;
+  }
+
+  void test('killing Redis in the middle of traffic fails no client request', async () => {
+    const one = await instance(freshPrefix());
+    const running = traffic(one, 40);
+    await waitFor(() => a.hits().total + b.hits().total > 10);
+    await redis.stop();
+    const statuses = await running;
+    assert.deepEqual(
+      statuses.filter((status) => status !== 200),
+      [],
+    );
+    await redis.restart();
+    await waitFor(() => one.router.stateStatus() === 'connected');
+  });
+
+  void test('after Redis restarts empty, benches and failure counts are back in it', async () => {
+    const keyPrefix = freshPrefix();
+    const one = await instance(keyPrefix, 'allowed_fails: 5');
+    a.reset();
+    b.reset();
+    a.fail({ status: 500, times: 2 });
+    await traffic(one, 2);
+    // dep-a is tried first (random 0): its 429 is its third failure and benches it.
+    a.fail({ status: 429, times: 1 });
+    await (await chat(one.url, 'g')).text();
+    await waitFor(() => one.router.cooldown.state('dep-a') === 'open');
+    const counters = `${keyPrefix}counters:failures:1000:dep-a`;
+    const client = new Redis(redis.url, { lazyConnect: true, retryStrategy: () => 200 });
+    try {
+      await client.connect();
+      const failuresIn = async (): Promise<number> =>
+        Object.entries(await client.hgetall(counters))
+          .filter(([field]) => field.endsWith(':fails'))
+          .reduce((sum, [, value]) => sum + Number(value), 0);
+      await eventually(async () => (await failuresIn()) === 3);
+
+      const reconnected = new Promise<void>((resolve) =>
+        one.router.stateStore.onStatus((status) => status === 'connected' && resolve()),
+      );
+      await redis.restart();
+      await reconnected;
+      await eventually(async () => (await client.exists(`${keyPrefix}bench:dep-a`)) === 1);
+      await eventually(async () => (await failuresIn()) === 3);
+      const late = await instance(keyPrefix);
+      await waitFor(() => late.router.cooldown.state('dep-a') === 'open');
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -5,14 +5,24 @@
 export interface Clock {
   /** Wall-clock milliseconds since the epoch (absolute deadlines are shared across instances). */
   now(): number;
-  /** Calls `callback` after `ms` milliseconds; returns a function that cancels it. */
-  setTimer(callback: () => void, ms: number): () => void;
+  /**
+   * Calls `callback` after `ms` milliseconds; returns a function that cancels it. A timer with
+   * `background: true` does not keep the process alive (Node's `unref`): background work such
+   * as a counter flush must never be the reason a process cannot exit.
+   */
+  setTimer(callback: () => void, ms: number, options?: TimerOptions): () => void;
+}
+
+export interface TimerOptions {
+  /** The timer alone does not keep the process alive. Default false. */
+  readonly background?: boolean;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(callback, ms) {
+  setTimer(callback, ms, options) {
     const handle = setTimeout(callback, ms);
+    if (options?.background === true) handle.unref();
     return () => clearTimeout(handle);
   },
 };

@@ -113,3 +113,33 @@ export function benchReason(input: BenchRuleInput): BenchReason | undefined {
   const tripped = alone ? failures === calls : failures / calls > FAILURE_RATE_THRESHOLD;
   return tripped ? 'failure_rate' : undefined;
 }
+
+/** What {@link countsBenchReason} needs: a closed breaker's window and the thresholds. */
+export type CountsRuleInput = Omit<BenchRuleInput, 'error'>;
+
+/**
+ * Whether a closed breaker's counts alone bench it, with no new failure to judge: the count
+ * rules of {@link benchReason} applied as the next failure would apply them. A per-kind
+ * `allowed_fails_policy` entry judges its own count; `allowed_fails`, else the failure-rate
+ * rule, judges the totals, but only when the window holds a failure no per-kind entry governs
+ * (only such a failure is judged by them locally).
+ */
+export function countsBenchReason(input: CountsRuleInput): BenchReason | undefined {
+  const { window, nowMs } = input;
+  let governed = 0;
+  for (const [key, tolerance] of Object.entries(input.allowedFailsPolicy ?? {})) {
+    if (tolerance === undefined) continue;
+    const failures = window.failuresOf(nowMs, key as AllowedFailsPolicyKey);
+    if (failures > tolerance) return 'allowed_fails';
+    governed += failures;
+  }
+  const { calls, failures } = window.counts(nowMs);
+  if (failures <= governed) return undefined;
+  if (input.allowedFails !== undefined) {
+    return failures > input.allowedFails ? 'allowed_fails' : undefined;
+  }
+  if (calls < FAILURE_RATE_MIN_CALLS) return undefined;
+  const alone = input.groupSize <= 1;
+  const tripped = alone ? failures === calls : failures / calls > FAILURE_RATE_THRESHOLD;
+  return tripped ? 'failure_rate' : undefined;
+}

@@ -7,7 +7,13 @@ import type { AllowedFailsPolicy } from '../config/plan.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import { allowedFailsKey, benchLengthMs, benchReason, type BenchReason } from './cooldown-rules.ts';
+import {
+  allowedFailsKey,
+  benchLengthMs,
+  benchReason,
+  countsBenchReason,
+  type BenchReason,
+} from './cooldown-rules.ts';
 import { createFailureWindow, type FailureWindow } from './cooldown-window.ts';
 
 export type { BenchReason } from './cooldown-rules.ts';
@@ -27,6 +33,11 @@ export interface CooldownOptions {
   readonly disabled: boolean;
   /** Failure-rate window in ms. Default 60_000. */
   readonly windowMs?: number;
+  /**
+   * Makes each deployment's failure window (e.g. one counted by every instance together).
+   * Default: a window of this instance's outcomes, `createFailureWindow(windowMs)`.
+   */
+  readonly windowFor?: (deploymentId: string) => FailureWindow;
 }
 
 /**
@@ -93,6 +104,14 @@ export interface CooldownTracker {
    * since each instance runs its own probe. Ignored when cooldowns are disabled.
    */
   applyRemote(event: CooldownEvent): void;
+  /**
+   * Judges a closed breaker on its window's counts alone, with no new failure: called when a
+   * shared window learnt of other instances' outcomes, so a combined count that crosses
+   * `allowed_fails` or the failure-rate rule benches the deployment even if the crossing
+   * failure happened elsewhere. Returns (and emits) the bench event, if any. The bench lasts
+   * the deployment's or the router's `cooldown_time` (no Retry-After is at hand).
+   */
+  reviewCounts(deployment: Deployment, groupSize: number): CooldownEvent | undefined;
 }
 
 interface Breaker {
@@ -138,7 +157,7 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
         until: undefined,
         halfOpenAnnounced: false,
         probeInFlight: false,
-        window: createFailureWindow(windowMs),
+        window: options.windowFor?.(id) ?? createFailureWindow(windowMs),
       };
       breakers.set(id, breaker);
     }
@@ -259,6 +278,23 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
       return () => {
         listeners.delete(entry);
       };
+    },
+
+    reviewCounts(deployment, groupSize) {
+      const id = deployment.id;
+      const breaker = breakers.get(id);
+      if (disabled || breaker === undefined || observe(id, breaker) !== 'closed') return undefined;
+      const length = deployment.cooldownTimeMs ?? options.cooldownTimeMs;
+      if (length <= 0) return undefined;
+      const now = clock.now();
+      const reason = countsBenchReason({
+        groupSize,
+        window: breaker.window,
+        nowMs: now,
+        allowedFails: options.allowedFails,
+        allowedFailsPolicy: options.allowedFailsPolicy,
+      });
+      return reason === undefined ? undefined : bench(id, breaker, now + length, reason);
     },
 
     applyRemote(event) {

@@ -1,5 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
+import type { SharedHealthResult } from '../state/state-store.ts';
+import type { HealthSharing } from './shared-health.ts';
 import type { HealthEndpoint, HealthReport } from './types.ts';
 
 export interface HealthCheckerOptions {
@@ -10,12 +12,21 @@ export interface HealthCheckerOptions {
   readonly clock: Clock;
   /** Time between the end of one run and the start of the next, in ms (`health_check_interval`). */
   readonly intervalMs: number;
+  /**
+   * Shares rounds with other instances (shared-health.ts): a round runs only on the instance
+   * that claims it, the others apply its published results. Needs `describe`. Default: none,
+   * every instance checks for itself.
+   */
+  readonly sharing?: HealthSharing | undefined;
+  /** The endpoint a probe of `deployment` reports, without error: for shared results. */
+  readonly describe?: ((deployment: Deployment) => HealthEndpoint) | undefined;
 }
 
 /**
  * Background health checks (`background_health_checks`): every deployment is probed, all at
  * once, every `intervalMs`; the latest result of each is kept with its time. `GET /health`
- * answers from those results instead of calling every model per request.
+ * answers from those results instead of calling every model per request. With `sharing`, one
+ * instance per interval runs the round and every instance keeps the results.
  */
 export interface HealthChecker {
   /** Runs a check now, then one every interval after the previous ends. Idempotent. */
@@ -41,8 +52,9 @@ interface CheckResult {
 }
 
 export function createHealthChecker(options: HealthCheckerOptions): HealthChecker {
-  const { deployments, probe, clock, intervalMs } = options;
+  const { deployments, probe, clock, intervalMs, sharing, describe } = options;
   const checked = deployments.filter((d) => d.info.disable_background_health_check !== true);
+  const checkedById = new Map(checked.map((deployment) => [deployment.id, deployment]));
   const staleAfterMs = 2 * intervalMs;
   const results = new Map<string, CheckResult>();
   /** Deployments selection should skip, with the time of the failed check. */
@@ -53,6 +65,56 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
   let started = false;
   let stopped = false;
   const controller = new AbortController();
+  let offShared: (() => void) | undefined;
+
+  /** Applies another instance's results that are newer than ours; true when any was. */
+  function applyShared(shared: readonly SharedHealthResult[]): boolean {
+    let applied = false;
+    for (const { deploymentId, checkedAt, error } of shared) {
+      const deployment = checkedById.get(deploymentId);
+      if (deployment === undefined || describe === undefined || stopped) continue;
+      if ((results.get(deploymentId)?.checkedAt ?? 0) >= checkedAt) continue;
+      const endpoint = describe(deployment);
+      results.set(deploymentId, {
+        endpoint: error === undefined ? endpoint : { ...endpoint, error },
+        checkedAt,
+      });
+      applied = true;
+    }
+    if (applied) {
+      skipped = unroutable(deployments, results);
+      completedRuns += 1;
+    }
+    return applied;
+  }
+
+  /**
+   * One round: probes when this instance claims it (or `local`, or nothing is shared), then
+   * publishes the results; otherwise the claiming instance's results arrive by announcement.
+   */
+  async function round(local: boolean): Promise<void> {
+    if (sharing !== undefined && !local && !(await sharing.claimRound())) {
+      if (completedRuns === 0) applyShared(await sharing.load());
+      return;
+    }
+    const before = completedRuns;
+    await probeAll();
+    if (sharing === undefined || completedRuns === before) return;
+    sharing.publish(
+      checked.flatMap((deployment) => {
+        const result = results.get(deployment.id);
+        return result === undefined
+          ? []
+          : [
+              {
+                deploymentId: deployment.id,
+                checkedAt: result.checkedAt,
+                error: result.endpoint.error,
+              },
+            ];
+      }),
+    );
+  }
 
   async function probeAll(): Promise<void> {
     const outcomes = await Promise.all(
@@ -70,8 +132,8 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
     completedRuns += 1;
   }
 
-  function runNow(): Promise<void> {
-    running ??= probeAll().finally(() => {
+  function runNow(local = false): Promise<void> {
+    running ??= round(local).finally(() => {
       running = undefined;
       scheduleNext();
     });
@@ -90,11 +152,13 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
     start() {
       if (started || stopped) return;
       started = true;
+      offShared = sharing?.subscribe((shared) => void applyShared(shared));
       void runNow();
     },
 
     async stop() {
       stopped = true;
+      offShared?.();
       cancelTimer?.();
       cancelTimer = undefined;
       controller.abort();
@@ -103,6 +167,9 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
 
     async report() {
       if (completedRuns === 0 && !stopped) await runNow();
+      // Nobody has published a round yet (the claiming instance is still probing, or died):
+      // answer from a check of our own rather than with nothing.
+      if (completedRuns === 0 && !stopped) await runNow(true);
       const now = clock.now();
       const healthy: HealthEndpoint[] = [];
       const unhealthy: HealthEndpoint[] = [];

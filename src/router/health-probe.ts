@@ -45,6 +45,21 @@ export interface ProbeOptions {
 }
 
 /**
+ * What a probe of the deployment reports when it succeeds: its LiteLLM model string (the
+ * health-check model when set), group, id and api_base without credentials. Instances rebuild
+ * shared results from it, so only ids, times and errors travel between them.
+ */
+export function probeEndpoint(configured: Deployment): HealthEndpoint {
+  const deployment = probeTarget(configured);
+  return {
+    model: `${deployment.provider}/${deployment.upstreamModel}`,
+    model_name: deployment.group,
+    model_id: deployment.id,
+    api_base: safeUrl(deployment.apiBase),
+  };
+}
+
+/**
  * One real minimal call to a deployment, bounded by `timeoutMs`. The answer names the
  * deployment by its LiteLLM model string and id, never by its key.
  */
@@ -54,12 +69,7 @@ export async function probeDeployment(
   options: ProbeOptions,
 ): Promise<HealthEndpoint> {
   const deployment = probeTarget(configured);
-  const endpoint = {
-    model: `${deployment.provider}/${deployment.upstreamModel}`,
-    model_name: deployment.group,
-    model_id: deployment.id,
-    api_base: safeUrl(deployment.apiBase),
-  };
+  const endpoint = probeEndpoint(configured);
   const { operation, body } = probeRequest(deployment);
   try {
     await sendAttempt({

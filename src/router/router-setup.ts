@@ -8,6 +8,7 @@ import type { CooldownTracker } from '../resilience/cooldown.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { wantsMock } from './request-settings.ts';
 import { shareBenches } from './shared-benches.ts';
+import type { SharedFailureCounts } from './shared-failure-counts.ts';
 
 /** Where the router finds the provider for a deployment. */
 export interface ProviderLookup {
@@ -77,7 +78,8 @@ export function providerResolver(
 /**
  * Connects the breaker to its observers and to the other instances. Local benches are
  * reported by the request that caused them (with its status); the tracker reports the lazy
- * recoveries, which no request owns; benches from other instances arrive through the store.
+ * recoveries, which no request owns; benches from other instances arrive through the store,
+ * and so do the shared failure counts (`counts`), whose benches no request owns either.
  * Returns the function that disconnects it all.
  */
 export function bridgeCooldowns(
@@ -85,6 +87,7 @@ export function bridgeCooldowns(
   cooldown: CooldownTracker,
   events: RouterEvents,
   store: StateStore,
+  counts?: SharedFailureCounts,
 ): () => void {
   const offRecoveries = cooldown.onEvent((event) => {
     const deployment = plan.deployments.get(event.deploymentId);
@@ -102,8 +105,12 @@ export function bridgeCooldowns(
       status: undefined,
     });
   });
+  const stopReviews = counts?.watch(cooldown, (deployment, until) => {
+    events.emit('cooldown', { deployment, state: 'benched', until, status: undefined });
+  });
   return () => {
     offRecoveries();
     stopSharing();
+    stopReviews?.();
   };
 }

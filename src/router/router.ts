@@ -20,6 +20,7 @@ import { createTargetResolver, type TargetResolver } from './targets.ts';
 import { hasContentPolicyFallback } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { createHealthChecker, type HealthChecker } from './health-checker.ts';
+import { shareFailureCounts, type SharedFailureCounts } from './shared-failure-counts.ts';
 import { createStateStore } from '../state/create-state-store.ts';
 import type { StateStore, StoreStatus } from '../state/state-store.ts';
 import {
@@ -30,7 +31,8 @@ import {
   providerResolver,
   type ProviderLookup,
 } from './router-setup.ts';
-import { probeDeployment } from './health-probe.ts';
+import { probeDeployment, probeEndpoint } from './health-probe.ts';
+import { shareHealth } from './shared-health.ts';
 import { attemptTimeoutMs, firstChunkTimeoutMs, overallTimeoutMs } from './request-settings.ts';
 import { superviseStream } from './stream-supervisor.ts';
 import { throwIfContentFiltered } from './content-filter.ts';
@@ -88,6 +90,8 @@ export class Router implements RouterEngine {
   readonly stateStore: StateStore;
   private readonly ownsStateStore: boolean;
   private readonly stopSharing: () => void;
+  /** Failure windows counted with the other instances (inert without a shared store). */
+  private readonly failureCounts: SharedFailureCounts;
   /** Groups and aliases by name, built once. */
   private readonly groups: ReadonlyMap<string, SelectableGroup>;
   /** Names served by wildcard groups, derived on first use (bounded cache). */
@@ -146,23 +150,28 @@ export class Router implements RouterEngine {
       ...[...plan.groups].map(([name, group]) => [name, group.deployments.length] as const),
       ...plan.wildcards.map((group) => [group.pattern, group.deployments.length] as const),
     ]);
+    this.ownsStateStore = options.stateStore === undefined;
+    this.stateStore = options.stateStore ?? createStateStore(plan.settings.redis, { clock });
+    this.failureCounts = shareFailureCounts({ plan, store: this.stateStore, clock });
     const cooldown = createCooldownTracker({
       clock,
       cooldownTimeMs: plan.settings.cooldownTimeMs,
       allowedFails: plan.settings.allowedFails,
       allowedFailsPolicy: plan.settings.allowedFailsPolicy,
       disabled: plan.settings.disableCooldowns,
+      windowFor: this.failureCounts.windowFor,
     });
     this.cooldown = cooldown;
-    this.ownsStateStore = options.stateStore === undefined;
-    this.stateStore = options.stateStore ?? createStateStore(plan.settings.redis, { clock });
-    this.stopSharing = bridgeCooldowns(plan, cooldown, this.events, this.stateStore);
+    const counts = this.failureCounts;
+    this.stopSharing = bridgeCooldowns(plan, cooldown, this.events, this.stateStore, counts);
     const checker = plan.general.backgroundHealthChecks
       ? createHealthChecker({
           deployments: [...plan.deployments.values()],
           probe: (deployment, signal) => this.probe(deployment, signal),
           clock,
           intervalMs: plan.general.healthCheckIntervalMs,
+          sharing: shareHealth(this.stateStore, plan.general.healthCheckIntervalMs, clock),
+          describe: probeEndpoint,
         })
       : undefined;
     this.healthChecker = checker;
@@ -311,6 +320,7 @@ export class Router implements RouterEngine {
 
   async close(): Promise<void> {
     this.stopSharing();
+    await this.failureCounts.close();
     if (this.ownsStateStore) await this.stateStore.close();
     await this.stopHealthChecks();
     await this.providers.close?.();

@@ -8,5 +8,7 @@ export function createStateStore(
   settings: RedisSettings | undefined,
   options: RedisStoreOptions,
 ): StateStore {
-  return settings === undefined ? createMemoryStore() : createRedisStore(settings, options);
+  return settings === undefined
+    ? createMemoryStore({ clock: options.clock })
+    : createRedisStore(settings, options);
 }

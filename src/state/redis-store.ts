@@ -13,14 +13,24 @@ import {
   encodeBenchMessage,
   encodeStoredBench,
 } from './bench-wire.ts';
+import {
+  decodeHealthMessage,
+  decodeHealthRound,
+  encodeHealthMessage,
+  encodeHealthRound,
+  healthChannel,
+  healthKey,
+  leaseKey,
+} from './health-wire.ts';
 import { createListenerSet } from './listener-set.ts';
+import { counterCommands, type RedisCommand } from './redis-counters.ts';
 import { describeRedisTarget } from './redis-target.ts';
 import { createStoreBreaker } from './store-breaker.ts';
-import type { SharedBench, StateStore, StoreStatus } from './state-store.ts';
+import type { SharedBench, SharedHealthResult, StateStore, StoreStatus } from './state-store.ts';
 
 /**
  * The Redis store: the ONLY file importing ioredis. Two connections, one for commands and one
- * subscribed to bench announcements. Nothing here may make a request wait: the offline queue
+ * subscribed to bench and health announcements. Nothing here may make a request wait: the offline queue
  * is off (a command while disconnected fails at once instead of queueing), commands have a
  * short timeout, a breaker stops sending after consecutive failures, and the clients reconnect
  * in the background forever.
@@ -65,6 +75,7 @@ export function createRedisStore(
   const instanceId = options.instanceId ?? randomUUID();
   const prefix = settings.keyPrefix;
   const channel = benchChannel(prefix);
+  const healthChan = healthChannel(prefix);
   const target = describeRedisTarget(settings);
   const breaker = createStoreBreaker({
     clock,
@@ -74,6 +85,9 @@ export function createRedisStore(
   // A throwing listener is the caller's bug; it counts as an error and stays contained.
   const benchListeners = createListenerSet<SharedBench>(() => void (errors += 1));
   const statusListeners = createListenerSet<StoreStatus>(() => void (errors += 1));
+  const healthListeners = createListenerSet<readonly SharedHealthResult[]>(
+    () => void (errors += 1),
+  );
 
   let errors = 0;
   let sent = 0;
@@ -124,7 +138,7 @@ export function createRedisStore(
       update();
     },
     subscriberReady: (): void => {
-      subscriber.subscribe(channel).then(
+      subscriber.subscribe(channel, healthChan).then(
         () => {
           subscribed = true;
           update();
@@ -140,10 +154,18 @@ export function createRedisStore(
       if (!closed) failed(error);
     },
     message: (from: string, raw: string): void => {
-      if (closed || from !== channel) return;
-      const decoded = decodeBenchMessage(raw);
-      if (decoded !== undefined && decoded.origin !== instanceId)
-        benchListeners.emit(decoded.bench);
+      if (closed) return;
+      if (from === channel) {
+        const decoded = decodeBenchMessage(raw);
+        if (decoded !== undefined && decoded.origin !== instanceId) {
+          benchListeners.emit(decoded.bench);
+        }
+      } else if (from === healthChan) {
+        const decoded = decodeHealthMessage(raw);
+        if (decoded !== undefined && decoded.origin !== instanceId) {
+          healthListeners.emit(decoded.results);
+        }
+      }
     },
   };
   commands.on('ready', handlers.commandsReady);
@@ -217,11 +239,42 @@ export function createRedisStore(
     return values;
   }
 
+  /**
+   * Runs command groups and returns their replies, throwing the first error. A cluster runs
+   * one pipeline per group (a pipeline must stay on one node); a single Redis runs them all in
+   * one pipeline, one round trip.
+   */
+  async function execGroups(groups: readonly (readonly RedisCommand[])[]): Promise<unknown[][]> {
+    const exec = async (list: readonly RedisCommand[]): Promise<unknown[]> => {
+      const replies = (await commands.pipeline(list.map((command) => [...command])).exec()) ?? [];
+      return replies.map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
+    };
+    if (commands instanceof Cluster) return Promise.all(groups.map(exec));
+    const flat = await exec(groups.flat());
+    let at = 0;
+    return groups.map((group) => flat.slice(at, (at += group.length)));
+  }
+
+  /** Runs `command` through the breaker; resolves `fallback` when it is held back or fails. */
+  async function settle<T, F>(command: () => Promise<T>, fallback: F): Promise<T | F> {
+    const pending = run(command);
+    if (pending === undefined) return fallback;
+    try {
+      return await pending;
+    } catch {
+      return fallback;
+    }
+  }
+
   async function shutdown(): Promise<void> {
     closed = true;
     current = 'degraded';
     benchListeners.clear();
     statusListeners.clear();
+    healthListeners.clear();
     await Promise.all([quit(commands), quit(subscriber)]);
     for (const client of [commands, subscriber]) {
       client.off('ready', handlers.commandsReady);
@@ -269,6 +322,35 @@ export function createRedisStore(
         return [];
       }
     },
+    syncCounters(batch) {
+      const built = counterCommands(prefix, batch, randomUUID());
+      return settle(async () => built.parse(await execGroups(built.groups)), undefined);
+    },
+    claimLease(name, ttlMs) {
+      const ttl = Math.max(1, Math.ceil(ttlMs));
+      const claim = (): Promise<boolean> =>
+        commands
+          .set(leaseKey(prefix, name), instanceId, 'PX', ttl, 'NX')
+          .then((reply) => reply === 'OK');
+      return settle(claim, undefined);
+    },
+    publishHealth(results, ttlMs) {
+      if (closed || results.length === 0) return;
+      const ttl = Math.max(1, Math.ceil(ttlMs));
+      const message = encodeHealthMessage(instanceId, results);
+      const pending = run(() =>
+        execGroups([
+          [
+            ['set', healthKey(prefix), encodeHealthRound(results), 'PX', ttl],
+            ['publish', healthChan, message],
+          ],
+        ]),
+      );
+      pending?.catch(() => undefined);
+    },
+    onHealth: (listener) => healthListeners.add(listener),
+    loadHealth: () =>
+      settle(async () => decodeHealthRound(await commands.get(healthKey(prefix))), []),
     status: () => current,
     onStatus: (listener) => statusListeners.add(listener),
     errorCount: () => errors,

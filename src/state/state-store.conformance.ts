@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Clock } from '../core/clock.ts';
 import { createFakeClock } from '../testing/fake-clock.ts';
-import type { SharedBench, StateStore, StoreStatus } from './state-store.ts';
+import type {
+  CounterBatch,
+  SharedBench,
+  SharedHealthResult,
+  StateStore,
+  StoreStatus,
+} from './state-store.ts';
 
 export interface StateStoreSubject {
   /** `count` stores sharing one fresh namespace, each ready to use. */
@@ -49,6 +55,16 @@ export function untilStatus(
     `status ${status}`,
   );
 }
+
+/** Resolves with the next health round `store` hears; rejects after `timeoutMs` of real time. */
+export function nextHealth(
+  store: StateStore,
+  timeoutMs = 2_000,
+): Promise<readonly SharedHealthResult[]> {
+  return nextEvent((resolve) => store.onHealth(resolve), timeoutMs, 'health round');
+}
+
+const noReads: Pick<CounterBatch, 'reads' | 'removals'> = { reads: [], removals: [] };
 
 function nextEvent<T>(
   subscribe: (resolve: (value: T) => void) => () => void,
@@ -142,6 +158,96 @@ export function stateStoreConformance(name: string, subject: StateStoreSubject):
         const off = store!.onStatus(() => assert.fail('no status change expected'));
         off();
         off();
+      }));
+
+    test('syncCounters adds deltas and reads every total back in one batch', () =>
+      withStores(1, async ([store]) => {
+        const write = { key: 'k', deltas: { '1:calls': 2, '1:fails': 1 }, ttlMs: 60_000 };
+        const first = await store!.syncCounters({ ...noReads, writes: [write] });
+        const second = await store!.syncCounters({
+          writes: [write],
+          reads: ['absent'],
+          removals: [],
+        });
+        assert.ok(first !== undefined && second !== undefined);
+        assert.deepEqual(first.totals.get('k'), { '1:calls': 2, '1:fails': 1 });
+        assert.deepEqual(second.totals.get('k'), { '1:calls': 4, '1:fails': 2 });
+        assert.deepEqual(second.totals.get('absent'), {});
+        assert.equal(second.epoch, first.epoch, 'the epoch stays while the store keeps its data');
+      }));
+
+    test('syncCounters removes the fields it is told to, after reading', () =>
+      withStores(1, async ([store]) => {
+        const deltas = { old: 1, new: 1 };
+        await store!.syncCounters({ ...noReads, writes: [{ key: 'k', deltas, ttlMs: 60_000 }] });
+        const removed = await store!.syncCounters({
+          writes: [],
+          reads: ['k'],
+          removals: [{ key: 'k', fields: ['old'] }],
+        });
+        assert.deepEqual(removed?.totals.get('k'), { old: 1, new: 1 });
+        const after = await store!.syncCounters({ writes: [], reads: ['k'], removals: [] });
+        assert.deepEqual(after?.totals.get('k'), { new: 1 });
+      }));
+
+    test('syncCounters totals include the other instances’ deltas when stores share', () =>
+      withStores(2, async ([a, b]) => {
+        const write = { key: 'k', deltas: { f: 3 }, ttlMs: 60_000 };
+        await a!.syncCounters({ ...noReads, writes: [write] });
+        const seen = await b!.syncCounters({
+          ...noReads,
+          writes: [{ ...write, deltas: { f: 1 } }],
+        });
+        assert.deepEqual(seen?.totals.get('k'), { f: subject.shares ? 4 : 1 });
+      }));
+
+    test('syncCounters after close resolves undefined', () =>
+      withStores(1, async ([store]) => {
+        await store!.close();
+        const write = { key: 'k', deltas: { f: 1 }, ttlMs: 60_000 };
+        assert.equal(await store!.syncCounters({ ...noReads, writes: [write] }), undefined);
+      }));
+
+    test('a lease goes to one claimer at a time when stores share', () =>
+      withStores(2, async ([a, b]) => {
+        assert.equal(await a!.claimLease('round', 60_000), true);
+        assert.equal(await b!.claimLease('round', 60_000), !subject.shares);
+        assert.equal(await a!.claimLease('round', 60_000), !subject.shares, 'never renewed');
+        assert.equal(await b!.claimLease('other', 60_000), true, 'leases are independent');
+      }));
+
+    test('a lease is free again once it expires', () =>
+      withStores(2, async ([a, b]) => {
+        assert.equal(await a!.claimLease('brief', 30), true);
+        const deadline = Date.now() + 2_000;
+        while (!(await b!.claimLease('brief', 30))) {
+          assert.ok(Date.now() < deadline, 'the lease never expired');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      }));
+
+    test('a published health round reaches the others and is loaded by late comers', () =>
+      withStores(3, async ([publisher, listener, late]) => {
+        const heardByPublisher: unknown[] = [];
+        publisher!.onHealth((results) => heardByPublisher.push(results));
+        const round: SharedHealthResult[] = [
+          { deploymentId: 'd1', checkedAt: Date.now(), error: undefined },
+          { deploymentId: 'd2', checkedAt: Date.now(), error: 'Connection refused' },
+        ];
+        const heard = subject.shares ? nextHealth(listener!) : Promise.resolve([]);
+        assert.equal(publisher!.publishHealth(round, 60_000), undefined);
+        assert.deepEqual(await heard, subject.shares ? round : []);
+        assert.deepEqual(await late!.loadHealth(), subject.shares ? round : []);
+        assert.deepEqual(heardByPublisher, []);
+      }));
+
+    test('publishHealth never throws, also after close, and loadHealth then gives []', () =>
+      withStores(1, async ([store]) => {
+        store!.publishHealth([], 60_000);
+        await store!.close();
+        const result = { deploymentId: 'd1', checkedAt: Date.now(), error: undefined };
+        assert.doesNotThrow(() => store!.publishHealth([result], 60_000));
+        assert.deepEqual(await store!.loadHealth(), []);
       }));
 
     test('errorCount starts at zero on a working store', () =>

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'node:test';
+import { after, afterEach } from 'node:test';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(REPO_ROOT, 'bin', 'switchyard.js');
@@ -62,10 +62,11 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts a helper for child gateways, CLI runs and temp config files; after each test it kills
- * the children still running and removes the files.
+ * Starts a helper for child gateways, CLI runs and temp config files; after each test (or,
+ * with `scope: 'suite'`, after the enclosing suite, for children that several tests share) it
+ * kills the children still running and removes the files.
  */
-export function useChildren(): {
+export function useChildren(options: { scope?: 'test' | 'suite' } = {}): {
   serve(configPath: string): Promise<ChildGateway>;
   /** Runs the CLI to completion; `env` adds variables to the child's environment. */
   runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
@@ -73,7 +74,8 @@ export function useChildren(): {
 } {
   const children: ChildProcess[] = [];
   const dirs: string[] = [];
-  afterEach(async () => {
+  const cleanUp = options.scope === 'suite' ? after : afterEach;
+  cleanUp(async () => {
     for (const child of children.splice(0)) {
       if (child.exitCode === null && child.signalCode === null) {
         const gone = new Promise((resolve) => child.once('exit', resolve));

@@ -6,11 +6,13 @@
 import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { RoutingStats } from '../core/routing-stats.ts';
-import type { RouterPlan, RoutingStrategyName } from '../config/plan.ts';
+import type { ModelGroup, RouterPlan, RoutingStrategyName } from '../config/plan.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { createRoutingState, type RoutingState } from '../state/routing-state.ts';
 import type { CandidateFilter } from './candidate-filter.ts';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limit.ts';
+import { countInputTokens, preloadEncoding } from '../tokens/index.ts';
+import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { createRateLimitFilter, limitedGroups } from './rate-limits.ts';
 
 /**
@@ -31,6 +33,15 @@ export interface AttemptTracker {
   readonly stats: RoutingStats;
   /** True when requests' input tokens must be counted before routing (tpm limits, usage-based). */
   readonly countsInputTokens: boolean;
+  /**
+   * A request's input tokens, counted once before any attempt with the asked-for group's
+   * tokenizer; undefined when nothing needs them.
+   */
+  inputTokensOf(
+    operation: Operation,
+    body: GatewayRequestBody,
+    group: ModelGroup,
+  ): number | undefined;
   /** The max_parallel_requests limiter, when any deployment is limited. */
   readonly concurrency: ConcurrencyLimiter | undefined;
   /** The selection filters this tracking implies (rpm/tpm, max_parallel_requests), in order. */
@@ -95,6 +106,9 @@ export function createAttemptTracker(plan: RouterPlan, clock: Clock): AttemptTra
   const { usage, inFlight, latency } = state;
   const anyTpm = [...plan.deployments.values()].some((d) => d.tpm !== undefined);
   const countsInputTokens = usageBased || (enforced && anyTpm);
+  // Load the tokenizer tables now rather than on the first request.
+  if (countsInputTokens)
+    for (const d of plan.deployments.values()) preloadEncoding(d.upstreamModel);
   const filters: CandidateFilter[] = [];
   if (enforced && usage) filters.push(createRateLimitFilter(limited, usage, clock));
   if (concurrency) filters.push(concurrency.filter);
@@ -113,6 +127,10 @@ export function createAttemptTracker(plan: RouterPlan, clock: Clock): AttemptTra
   return {
     stats: state.stats,
     countsInputTokens,
+    inputTokensOf: (operation, body, group) =>
+      countsInputTokens
+        ? countInputTokens(operation, body, group.deployments[0]?.upstreamModel ?? body.model)
+        : undefined,
     concurrency,
     filters,
     limitedGroups: limited,

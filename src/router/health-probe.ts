@@ -5,7 +5,7 @@ import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { toGatewayError } from '../errors/gateway-error.ts';
 import type { Provider } from '../providers/provider.ts';
 import { sendAttempt } from './attempt.ts';
-import type { HealthEndpoint } from './types.ts';
+import type { HealthEndpoint, HealthReport } from './types.ts';
 
 /** The cheapest real request for a deployment's mode: one token of chat, or one tiny embedding. */
 function probeRequest(deployment: Deployment): { operation: Operation; body: GatewayRequestBody } {
@@ -85,4 +85,20 @@ export async function probeDeployment(
   } catch (error) {
     return { ...endpoint, error: toGatewayError(error).message };
   }
+}
+
+/** `GET /health` without background checks: every deployment probed now, concurrently. */
+export async function probeAll(
+  deployments: readonly Deployment[],
+  probe: (deployment: Deployment) => Promise<HealthEndpoint>,
+): Promise<HealthReport> {
+  const results = await Promise.all(deployments.map(probe));
+  const healthy = results.filter((result) => result.error === undefined);
+  const unhealthy = results.filter((result) => result.error !== undefined);
+  return {
+    healthy_endpoints: healthy,
+    unhealthy_endpoints: unhealthy,
+    healthy_count: healthy.length,
+    unhealthy_count: unhealthy.length,
+  };
 }

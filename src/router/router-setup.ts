@@ -1,6 +1,7 @@
 import type { RouterPlan } from '../config/plan.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody } from '../core/openai-types.ts';
+import { safeUrl } from '../core/redact.ts';
 import type { RouterEvents } from '../core/router-events.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Provider } from '../providers/provider.ts';
@@ -20,6 +21,26 @@ export interface ProviderLookup {
 /** Every deployment the config defines: the plan's and the wildcard groups' templates. */
 export function configuredDeployments(plan: RouterPlan): Deployment[] {
   return [...plan.deployments.values(), ...plan.wildcards.flatMap((group) => group.deployments)];
+}
+
+/** Per-deployment facts the request path reads, computed once. */
+export interface DeploymentLookups {
+  /** api_base without credentials, for the response headers (a derived deployment: its template's). */
+  readonly shownApiBase: (deployment: Deployment) => string | undefined;
+  /** How many deployments the group (or wildcard pattern) `name` has; cooldown rules read it. */
+  readonly groupSize: (name: string) => number;
+}
+
+export function deploymentLookups(plan: RouterPlan): DeploymentLookups {
+  const shownApiBase = new Map(configuredDeployments(plan).map((d) => [d.id, safeUrl(d.apiBase)]));
+  const groupSizes = new Map<string, number>([
+    ...[...plan.groups].map(([name, group]) => [name, group.deployments.length] as const),
+    ...plan.wildcards.map((group) => [group.pattern, group.deployments.length] as const),
+  ]);
+  return {
+    shownApiBase: (deployment) => shownApiBase.get(deployment.derivedFrom ?? deployment.id),
+    groupSize: (name) => groupSizes.get(name) ?? 1,
+  };
 }
 
 /** `enable_health_check_routing` needs the background checks whose results it reads. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { compileConfig } from '../config/compile.ts';
 import { loadConfigObject } from '../config/load.ts';
 import type { RouterPlan } from '../config/plan.ts';
@@ -7,7 +6,6 @@ import { createCooldownTracker, type CooldownTracker } from '../resilience/coold
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
-import { safeUrl } from '../core/redact.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { unknownModelError } from '../errors/common-errors.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
@@ -15,8 +13,7 @@ import { toGatewayError } from '../errors/gateway-error.ts';
 import type { Provider, ProviderResponse } from '../providers/provider.ts';
 import { createStrategy } from '../routing/create-strategy.ts';
 import { openStreamAttempt, sendAttempt, type AttemptInput } from './attempt.ts';
-import { prepareGroup, type SelectableGroup } from './candidates.ts';
-import { createTargetResolver, type TargetResolver } from './targets.ts';
+import { createModelDirectory, type ModelDirectory } from './model-directory.ts';
 import { hasContentPolicyFallback } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { createHealthChecker, type HealthChecker } from './health-checker.ts';
@@ -25,27 +22,25 @@ import { createStateStore } from '../state/create-state-store.ts';
 import type { StateStore, StoreStatus } from '../state/state-store.ts';
 import {
   bridgeCooldowns,
-  configuredDeployments,
+  deploymentLookups,
   healthRoutingWarning,
   isRouterPlan,
   providerResolver,
   type ProviderLookup,
 } from './router-setup.ts';
-import { probeDeployment, probeEndpoint } from './health-probe.ts';
+import { probeAll, probeDeployment, probeEndpoint } from './health-probe.ts';
 import { shareHealth } from './shared-health.ts';
 import { attemptTimeoutMs, firstChunkTimeoutMs, overallTimeoutMs } from './request-settings.ts';
 import { superviseStream } from './stream-supervisor.ts';
 import { throwIfContentFiltered } from './content-filter.ts';
-import { attemptError, completionTokensOf, promptTokensOf } from './observe.ts';
+import { completionTokensOf, promptTokensOf } from './observe.ts';
+import { emitRequestEnd, newResponseMeta } from './request-end.ts';
 import { createAttemptTracker, type AttemptTracker } from './attempt-tracker.ts';
 import { rateLimitSnapshot } from './rate-limits.ts';
 import { NO_STATS } from '../core/routing-stats.ts';
-import { countInputTokens, preloadEncoding } from '../tokens/index.ts';
 import { RouterEvents, type RouterEventMap } from '../core/router-events.ts';
 import { serveRequest, type RequestRun } from './serve-request.ts';
 import { createPreCallFilters } from './pre-call-filters.ts';
-import { groupsWithAliases, listedModelNames } from './model-names.ts';
-import { createWildcardGroups, type WildcardGroups } from './wildcard-groups.ts';
 import type { StreamSession } from './stream-session.ts';
 import type {
   HealthReport,
@@ -92,17 +87,8 @@ export class Router implements RouterEngine {
   private readonly stopSharing: () => void;
   /** Failure windows counted with the other instances (inert without a shared store). */
   private readonly failureCounts: SharedFailureCounts;
-  /** Groups and aliases by name, built once. */
-  private readonly groups: ReadonlyMap<string, SelectableGroup>;
-  /** Names served by wildcard groups, derived on first use (bounded cache). */
-  private readonly wildcardGroups: WildcardGroups;
-  /** What `GET /v1/models` lists: groups, wildcard patterns, aliases not hidden. */
-  private readonly listedModels: readonly string[];
-  /**
-   * A group, or what a fallback may name instead: a deployment id, a name a wildcard serves, or
-   * a deployment's model.
-   */
-  private readonly resolveTarget: TargetResolver;
+  /** Groups, aliases, wildcard-served names and fallback targets, by name. */
+  private readonly models: ModelDirectory;
   private readonly providers: ProviderLookup;
   /** Set when `background_health_checks` is on. */
   private readonly healthChecker: HealthChecker | undefined;
@@ -124,32 +110,14 @@ export class Router implements RouterEngine {
     this.warnings = [choice.warning, healthRoutingWarning(plan)].filter(
       (warning): warning is string => warning !== undefined,
     );
-    this.wildcardGroups = createWildcardGroups({
-      wildcards: plan.wildcards,
+    this.models = createModelDirectory(plan, {
       // A name no longer cached takes its breakers along; requested again, it starts afresh.
-      onEvict: (evicted) => {
-        for (const deployment of evicted.group.deployments) {
-          if (deployment.derivedFrom !== undefined) this.cooldown.forget(deployment.id);
-        }
+      onEvict: (deployments) => {
+        for (const deployment of deployments) this.cooldown.forget(deployment.id);
       },
     });
-    this.groups = groupsWithAliases(
-      new Map([...plan.groups].map(([name, group]) => [name, prepareGroup(group)])),
-      plan.settings.modelGroupAlias,
-      this.wildcardGroups,
-    );
-    this.listedModels = listedModelNames(plan);
-    this.resolveTarget = createTargetResolver(plan, this.groups, (name) =>
-      this.wildcardGroups.resolve(name),
-    );
     const providerFor = providerResolver(plan, this.providers);
-    const shownApiBase = new Map(
-      configuredDeployments(plan).map((d) => [d.id, safeUrl(d.apiBase)]),
-    );
-    const groupSizes = new Map<string, number>([
-      ...[...plan.groups].map(([name, group]) => [name, group.deployments.length] as const),
-      ...plan.wildcards.map((group) => [group.pattern, group.deployments.length] as const),
-    ]);
+    const lookups = deploymentLookups(plan);
     this.ownsStateStore = options.stateStore === undefined;
     this.stateStore = options.stateStore ?? createStateStore(plan.settings.redis, { clock });
     this.failureCounts = shareFailureCounts({ plan, store: this.stateStore, clock });
@@ -178,10 +146,6 @@ export class Router implements RouterEngine {
     const routeByHealth = checker !== undefined && plan.general.enableHealthCheckRouting;
     const tracker = createAttemptTracker(plan, clock);
     this.tracker = tracker;
-    if (tracker?.countsInputTokens) {
-      // Load the tokenizer tables now rather than on the first request.
-      for (const deployment of plan.deployments.values()) preloadEncoding(deployment.upstreamModel);
-    }
     this.core = {
       settings: plan.settings,
       cooldown,
@@ -191,8 +155,8 @@ export class Router implements RouterEngine {
       clock,
       random,
       strategy: choice.strategy,
-      shownApiBase: (deployment) => shownApiBase.get(deployment.derivedFrom ?? deployment.id),
-      groupSize: (name) => groupSizes.get(name) ?? 1,
+      shownApiBase: lookups.shownApiBase,
+      groupSize: lookups.groupSize,
       events: this.events,
       providerFor,
       // Pre-call checks first: a limit should not count a request no deployment could take.
@@ -204,12 +168,12 @@ export class Router implements RouterEngine {
 
   /** The names `GET /v1/models` lists: groups, wildcard patterns, aliases not hidden. */
   modelGroups(): readonly string[] {
-    return this.listedModels;
+    return this.models.listed;
   }
 
   /** Whether a request for `name` can be routed: a group, any alias, a name a wildcard serves. */
   servesModel(name: string): boolean {
-    return this.groups.has(name) || this.wildcardGroups.serves(name);
+    return this.models.serves(name);
   }
 
   async route(
@@ -284,16 +248,7 @@ export class Router implements RouterEngine {
 
   async health(): Promise<HealthReport> {
     if (this.healthChecker) return this.healthChecker.report();
-    const deployments = [...this.plan.deployments.values()];
-    const results = await Promise.all(deployments.map((deployment) => this.probe(deployment)));
-    const healthy = results.filter((result) => result.error === undefined);
-    const unhealthy = results.filter((result) => result.error !== undefined);
-    return {
-      healthy_endpoints: healthy,
-      unhealthy_endpoints: unhealthy,
-      healthy_count: healthy.length,
-      unhealthy_count: unhealthy.length,
-    };
+    return probeAll([...this.plan.deployments.values()], (deployment) => this.probe(deployment));
   }
 
   /**
@@ -341,16 +296,22 @@ export class Router implements RouterEngine {
     options: RouteOptions,
     how: Pick<RequestRun<T>, 'attempt' | 'summarize'> & { streams: boolean },
   ): RequestRun<T> {
-    const meta = this.newMeta(body.model);
-    const primary = this.groups.get(body.model) ?? this.wildcardGroups.resolve(body.model);
+    const meta = newResponseMeta(body.model, this.core.settings.numRetries, this.core.clock.now());
+    const primary = this.models.lookup(body.model);
     if (!primary) {
       const error = unknownModelError(body.model, this.modelGroups());
       error.meta = meta;
-      this.emitRequestEnd(operation, how.streams, meta, body.model, undefined, error);
+      emitRequestEnd(this.events, this.core.clock, {
+        operation,
+        stream: how.streams,
+        meta,
+        requestedGroup: body.model,
+        ttftMs: undefined,
+        error,
+      });
       throw error;
     }
     const overallMs = overallTimeoutMs(body, this.core.settings);
-    const countTokens = this.tracker?.countsInputTokens === true;
     return {
       operation,
       body,
@@ -358,17 +319,10 @@ export class Router implements RouterEngine {
       meta,
       signal: options.signal,
       primary,
-      resolve: this.resolveTarget,
+      resolve: this.models.resolveTarget,
       deadlineAt: overallMs === undefined ? undefined : meta.startedAt + overallMs,
       deferSuccess: how.streams,
-      // Counted once per request, with the asked-for group's tokenizer, before any attempt.
-      inputTokens: countTokens
-        ? countInputTokens(
-            operation,
-            body,
-            primary.group.deployments[0]?.upstreamModel ?? body.model,
-          )
-        : undefined,
+      inputTokens: this.tracker?.inputTokensOf(operation, body, primary.group),
       summarize: how.summarize,
       attempt: how.attempt,
     };
@@ -403,26 +357,13 @@ export class Router implements RouterEngine {
     ttftMs: number | undefined,
     error: GatewayError | undefined,
   ): void {
-    this.emitRequestEnd(operation, run.deferSuccess, run.meta, run.body.model, ttftMs, error);
-  }
-
-  private emitRequestEnd(
-    operation: Operation,
-    stream: boolean,
-    meta: ResponseMeta,
-    requestedGroup: string,
-    ttftMs: number | undefined,
-    error: GatewayError | undefined,
-  ): void {
-    if (!this.events.has('request:end')) return;
-    this.events.emit('request:end', {
+    emitRequestEnd(this.events, this.core.clock, {
       operation,
-      stream,
-      meta,
-      requestedGroup,
-      durationMs: this.core.clock.now() - meta.startedAt,
+      stream: run.deferSuccess,
+      meta: run.meta,
+      requestedGroup: run.body.model,
       ttftMs,
-      error: error ? attemptError(error) : undefined,
+      error,
     });
   }
 
@@ -441,21 +382,6 @@ export class Router implements RouterEngine {
       body,
       clientSignal: options.signal,
       clock: this.core.clock,
-    };
-  }
-
-  private newMeta(group: string): ResponseMeta {
-    return {
-      callId: randomUUID(),
-      group,
-      deploymentId: undefined,
-      apiBase: undefined,
-      attemptedRetries: 0,
-      attemptedFallbacks: 0,
-      maxRetries: this.core.settings.numRetries,
-      startedAt: this.core.clock.now(),
-      upstreamMs: 0,
-      rateLimit: undefined,
     };
   }
 }

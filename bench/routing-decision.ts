@@ -1,7 +1,9 @@
 /**
  * The cost of one routing decision (selectDeployment + the strategy's pick) per strategy, for
  * groups of 10 to 10,000 deployments, with routing state populated as a busy gateway would
- * have it. Run: `npm run bench:routing` (node --import tsx bench/routing-decision.ts).
+ * have it. Nothing is benched (the common case: selection takes a tier whole), except in the
+ * last row, where one benched deployment makes selection ask every deployment's breaker.
+ * Run: `npm run bench:routing` (node --import tsx bench/routing-decision.ts).
  * Prints nanoseconds per decision (median of 7 timed runs); no thresholds, just numbers.
  */
 import { performance } from 'node:perf_hooks';
@@ -43,8 +45,14 @@ function deployments(count: number): Deployment[] {
 
 /** The floor: selection with a strategy that takes the first candidate. */
 const FLOOR = 'selection only (floor)' as const;
+/** simple-shuffle while one deployment of the group is benched. */
+const ONE_BENCHED = 'simple-shuffle, one benched' as const;
 
-function measure(strategyName: RoutingStrategyName | typeof FLOOR, size: number): number {
+type Row = RoutingStrategyName | typeof FLOOR | typeof ONE_BENCHED;
+
+function measure(row: Row, size: number): number {
+  const strategyName = row === ONE_BENCHED ? 'simple-shuffle' : row;
+  const benchedId = row === ONE_BENCHED ? 'dep-0' : undefined;
   const list = deployments(size);
   const group: ModelGroup = { name: 'bench', deployments: list };
   const selectable = prepareGroup(group);
@@ -75,7 +83,8 @@ function measure(strategyName: RoutingStrategyName | typeof FLOOR, size: number)
     };
     return selectDeployment(selectable, {
       tried,
-      isAvailable: () => true,
+      isAvailable: (id) => id !== benchedId,
+      allAvailable: benchedId === undefined,
       strategy,
       context,
     });
@@ -98,7 +107,7 @@ function measure(strategyName: RoutingStrategyName | typeof FLOOR, size: number)
 }
 
 const header = ['strategy', ...SIZES.map((size) => `${size.toLocaleString('en')} deps`)];
-const rows = [FLOOR, ...STRATEGIES].map((name) => [
+const rows = [FLOOR, ...STRATEGIES, ONE_BENCHED].map((name) => [
   name,
   ...SIZES.map((size) => `${(measure(name, size) / 1000).toFixed(2)} µs`),
 ]);

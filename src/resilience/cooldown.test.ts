@@ -481,3 +481,30 @@ test('bad options throw a RangeError naming the value', () => {
   assert.throws(() => createCooldownTracker({ ...base, allowedFails: Number.NaN }), RangeError);
   assert.throws(() => createCooldownTracker({ ...base, windowMs: 0 }), /windowMs/);
 });
+
+test('hasBenches() is true from a bench until its probe closes it, and after forget() false', () => {
+  const { tracker, clock } = setup();
+  assert.equal(tracker.hasBenches(), false);
+  tracker.recordFailure(d1, failure('RateLimitError'), 2);
+  assert.equal(tracker.hasBenches(), true);
+  clock.advance(COOLDOWN_MS);
+  // Half-open still counts: only the probe's success makes every deployment available again.
+  assert.equal(tracker.hasBenches(), true);
+  tracker.onAttemptStart('d1');
+  tracker.recordSuccess(d1);
+  assert.equal(tracker.hasBenches(), false);
+  tracker.recordFailure(d1, failure('RateLimitError'), 2);
+  tracker.forget('d1');
+  assert.equal(tracker.hasBenches(), false);
+});
+
+test('a bench another instance published counts in hasBenches()', () => {
+  const { tracker, start } = setup();
+  tracker.applyRemote({
+    type: 'bench',
+    deploymentId: 'd9',
+    until: start + 1_000,
+    reason: 'remote',
+  });
+  assert.equal(tracker.hasBenches(), true);
+});

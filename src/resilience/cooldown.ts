@@ -63,6 +63,11 @@ export interface CooldownTracker {
    */
   isAvailable(deploymentId: string): boolean;
   /**
+   * False while no deployment is benched or half-open: then every isAvailable() is true, and
+   * selection need not ask deployment by deployment (the common case, and the large groups').
+   */
+  hasBenches(): boolean;
+  /**
    * The router calls this when it sends a request to the deployment. In half-open state it
    * claims the single probe slot (a second caller of isAvailable then gets false until the
    * probe ends). A no-op when closed or open.
@@ -137,6 +142,8 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
   const windowMs = options.windowMs ?? DEFAULT_COOLDOWN_WINDOW_MS;
   validate(options, windowMs);
   const breakers = new Map<string, Breaker>();
+  /** Breakers whose `until` is set (open or half-open); kept by setUntil() and forget(). */
+  let benchedCount = 0;
   const listeners = new Set<(event: CooldownEvent) => void>();
 
   function emit(event: CooldownEvent): void {
@@ -175,8 +182,15 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
     return 'half-open';
   }
 
-  function bench(id: string, breaker: Breaker, until: number, reason: BenchReason): CooldownEvent {
+  /** The one place `until` changes, so benchedCount stays exact. */
+  function setUntil(breaker: Breaker, until: number | undefined): void {
+    if (breaker.until === undefined && until !== undefined) benchedCount += 1;
+    else if (breaker.until !== undefined && until === undefined) benchedCount -= 1;
     breaker.until = until;
+  }
+
+  function bench(id: string, breaker: Breaker, until: number, reason: BenchReason): CooldownEvent {
+    setUntil(breaker, until);
     breaker.halfOpenAnnounced = false;
     breaker.probeInFlight = false;
     const event: CooldownEvent = { type: 'bench', deploymentId: id, until, reason };
@@ -192,7 +206,13 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
       return state === 'closed';
     },
 
+    hasBenches() {
+      return benchedCount > 0;
+    },
+
     forget(id) {
+      const breaker = breakers.get(id);
+      if (breaker !== undefined) setUntil(breaker, undefined);
       breakers.delete(id);
     },
 
@@ -212,7 +232,7 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
       if (state === 'half-open') {
         // The deployment answered after its bench: it is healthy again, and the failures that
         // benched it must not count towards the next verdict.
-        breaker.until = undefined;
+        setUntil(breaker, undefined);
         breaker.window.reset();
         emit({ type: 'close', deploymentId: id });
         return;
@@ -302,7 +322,7 @@ export function createCooldownTracker(options: CooldownOptions): CooldownTracker
       if (event.until <= clock.now()) return;
       const breaker = breakerFor(event.deploymentId);
       if (breaker.until !== undefined && breaker.until >= event.until) return;
-      breaker.until = event.until;
+      setUntil(breaker, event.until);
       breaker.halfOpenAnnounced = false;
       breaker.probeInFlight = false;
     },

@@ -93,3 +93,29 @@ test('a retry goes back to an available tried deployment rather than a benched o
   const group = prepareGroup({ name: 'g', deployments: [deployment('a'), deployment('b')] });
   assert.equal(select(group, ['a', 'b'], firstStrategy([]), (id) => id === 'b')?.id, 'b');
 });
+
+test('with nothing benched a tier is offered whole, without asking each deployment', () => {
+  const group = prepareGroup({ name: 'g', deployments: [deployment('a'), deployment('b')] });
+  let asked = 0;
+  let offered: readonly Deployment[] | undefined;
+  const chosen = selectDeployment(group, {
+    tried: new Set(),
+    isAvailable: () => {
+      asked += 1;
+      return true;
+    },
+    allAvailable: true,
+    strategy: {
+      name: 'first',
+      pick(candidates) {
+        offered = candidates;
+        return candidates[0] as Deployment;
+      },
+    },
+    context,
+  });
+  assert.equal(chosen?.id, 'a');
+  assert.equal(asked, 0);
+  // The tier's own array, not a copy made per decision.
+  assert.equal(offered, group.tiers[0]);
+});

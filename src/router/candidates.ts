@@ -28,6 +28,11 @@ export interface Selection {
   readonly tried: ReadonlySet<string>;
   /** False while a deployment is benched (or its half-open probe is taken). */
   readonly isAvailable: (deploymentId: string) => boolean;
+  /**
+   * True when isAvailable() is known to hold for every deployment (nothing benched): the
+   * tiers are then used as they are, without asking deployment by deployment.
+   */
+  readonly allAvailable?: boolean;
   readonly strategy: RoutingStrategy;
   readonly context: PickContext;
   /** This request's pre-call checks and limits (see candidate-filter.ts); undefined = none. */
@@ -37,22 +42,26 @@ export interface Selection {
 /**
  * The deployment for the next attempt: benched deployments and those this request's filters
  * refuse are never offered; within the lowest tier that has an available deployment this
- * request has not tried, the strategy chooses. When every available deployment has been tried, the lowest tier with an available
- * one is offered again (a retry on the same deployment beats no retry). Undefined when nothing
- * is available at all.
+ * request has not tried, the strategy chooses. When every available deployment has been tried,
+ * the lowest tier with an available one is offered again (a retry on the same deployment beats
+ * no retry). Undefined when nothing is available at all.
  */
 export function selectDeployment(
   selectable: SelectableGroup,
   selection: Selection,
 ): Deployment | undefined {
   const { tried, isAvailable, strategy, context, admissions } = selection;
+  // Nothing benched and no filter: every deployment is usable, so a tier is taken whole, with
+  // no per-deployment call (what keeps a decision cheap in a group of thousands).
   const usableNow =
     admissions === undefined
-      ? (deployment: Deployment) => isAvailable(deployment.id)
+      ? selection.allAvailable === true
+        ? undefined
+        : (deployment: Deployment) => isAvailable(deployment.id)
       : (deployment: Deployment) => isAvailable(deployment.id) && admitsAll(admissions, deployment);
   let retryTier: readonly Deployment[] | undefined;
   for (const tier of selectable.tiers) {
-    const usable = keep(tier, usableNow);
+    const usable = usableNow === undefined ? tier : keep(tier, usableNow);
     if (usable.length === 0) continue;
     const fresh =
       tried.size === 0 ? usable : keep(usable, (deployment) => !tried.has(deployment.id));

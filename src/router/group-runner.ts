@@ -33,6 +33,8 @@ export interface RouterCore {
   readonly cooldown: CooldownTracker;
   /** `cooldown.isAvailable`, bound once. */
   readonly isAvailable: (deploymentId: string) => boolean;
+  /** True when isAvailable() holds for every deployment right now (nothing benched). */
+  readonly allAvailable: () => boolean;
   /** The provider for this deployment and body (the mock when the body asks for one). */
   providerFor(deployment: Deployment, body: GatewayRequestBody): Provider;
   /** api_base without credentials, for the response headers. */
@@ -236,6 +238,7 @@ function pick<T>(
   return selectDeployment(target, {
     tried,
     isAvailable: core.isAvailable,
+    allAvailable: core.allAvailable(),
     strategy: core.strategy,
     context,
     admissions,

@@ -152,6 +152,8 @@ export class Router implements RouterEngine {
       isAvailable: routeByHealth
         ? (id) => cooldown.isAvailable(id) && checker.isRoutable(id)
         : (id) => cooldown.isAvailable(id),
+      // With health-check routing a failed check also makes a deployment unavailable.
+      allAvailable: routeByHealth ? () => false : () => !cooldown.hasBenches(),
       clock,
       random,
       strategy: choice.strategy,

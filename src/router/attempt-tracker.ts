@@ -113,7 +113,17 @@ export function createAttemptTracker(
       : undefined,
   };
   if (!options.inFlight && !options.usage && !options.latency && !concurrency) return undefined;
-  const shared = options.usage && store ? shareUsage({ store, clock }) : undefined;
+  const shared =
+    options.usage && store
+      ? shareUsage({
+          store,
+          clock,
+          // The deployments whose usage decides something: all of them for usage-based routing.
+          watch: usageBased
+            ? [...plan.deployments.keys()]
+            : [...limited.values()].flat().map((d) => d.id),
+        })
+      : undefined;
   const state = createRoutingState({ ...options, usageTracker: shared?.tracker });
   const { usage, inFlight, latency } = state;
   const anyTpm = [...plan.deployments.values()].some((d) => d.tpm !== undefined);

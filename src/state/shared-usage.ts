@@ -32,6 +32,12 @@ export interface SharedUsageOptions {
   readonly clock: Clock;
   /** Flush interval, in ms. Default: the counter sync's, 100. */
   readonly flushIntervalMs?: number | undefined;
+  /**
+   * Deployments whose usage is read back from the first flush on, so a fresh instance knows
+   * the others' usage before its first request. Others (and these after two idle minutes) are
+   * read back from their first use. Default: none.
+   */
+  readonly watch?: readonly string[] | undefined;
 }
 
 /**
@@ -69,7 +75,9 @@ export function shareUsage(options: SharedUsageOptions): SharedUsage {
     intervalMs: options.flushIntervalMs,
     expired: usageFieldExpired,
   });
-  return { tracker: createSharedUsageTracker(sync, clock), close: () => sync.close() };
+  const tracker = createSharedUsageTracker(sync, clock);
+  for (const id of options.watch ?? []) tracker.requests(id, clock.now());
+  return { tracker, close: () => sync.close() };
 }
 
 /** The highest figures a deployment's view has shown in one window. */

@@ -9,6 +9,8 @@ import type { RoutingStats } from '../core/routing-stats.ts';
 import type { ModelGroup, RouterPlan, RoutingStrategyName } from '../config/plan.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { createRoutingState, type RoutingState } from '../state/routing-state.ts';
+import { shareUsage } from '../state/shared-usage.ts';
+import type { StateStore } from '../state/state-store.ts';
 import type { CandidateFilter } from './candidate-filter.ts';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limit.ts';
 import { countInputTokens, preloadEncoding } from '../tokens/index.ts';
@@ -67,6 +69,8 @@ export interface AttemptTracker {
   failed(deployment: Deployment, stream: boolean, error: GatewayError, judged: boolean): void;
   /** A committed stream ended (cleanly, broken or abandoned), with the usage it reported. */
   streamEnded(deployment: Deployment, usage: ReportedUsage | undefined): void;
+  /** Stops sharing usage (a last flush) when it is shared. */
+  close(): Promise<void>;
 }
 
 const IN_FLIGHT: ReadonlySet<RoutingStrategyName> = new Set(['least-busy', 'power-of-two-choices']);
@@ -79,8 +83,15 @@ const USAGE_BASED: ReadonlySet<RoutingStrategyName> = new Set([
   'usage-based-routing-v2',
 ]);
 
-/** The tracker `plan` needs, or undefined when its strategy and limits need no state. */
-export function createAttemptTracker(plan: RouterPlan, clock: Clock): AttemptTracker | undefined {
+/**
+ * The tracker `plan` needs, or undefined when its strategy and limits need no state. Usage is
+ * counted with the other instances when `store` shares state (Redis); the rest stays local.
+ */
+export function createAttemptTracker(
+  plan: RouterPlan,
+  clock: Clock,
+  store?: StateStore,
+): AttemptTracker | undefined {
   const { settings } = plan;
   const strategy = settings.routingStrategy;
   const limited = limitedGroups(plan);
@@ -102,7 +113,18 @@ export function createAttemptTracker(plan: RouterPlan, clock: Clock): AttemptTra
       : undefined,
   };
   if (!options.inFlight && !options.usage && !options.latency && !concurrency) return undefined;
-  const state = createRoutingState(options);
+  const shared =
+    options.usage && store
+      ? shareUsage({
+          store,
+          clock,
+          // The deployments whose usage decides something: all of them for usage-based routing.
+          watch: usageBased
+            ? [...plan.deployments.keys()]
+            : [...limited.values()].flat().map((d) => d.id),
+        })
+      : undefined;
+  const state = createRoutingState({ ...options, usageTracker: shared?.tracker });
   const { usage, inFlight, latency } = state;
   const anyTpm = [...plan.deployments.values()].some((d) => d.tpm !== undefined);
   const countsInputTokens = usageBased || (enforced && anyTpm);
@@ -163,5 +185,6 @@ export function createAttemptTracker(plan: RouterPlan, clock: Clock): AttemptTra
       addReported(deployment.id, reported);
       release(deployment.id);
     },
+    close: () => shared?.close() ?? Promise.resolve(),
   };
 }

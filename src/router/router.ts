@@ -144,7 +144,7 @@ export class Router implements RouterEngine {
       : undefined;
     this.healthChecker = checker;
     const routeByHealth = checker !== undefined && plan.general.enableHealthCheckRouting;
-    const tracker = createAttemptTracker(plan, clock);
+    const tracker = createAttemptTracker(plan, clock, this.stateStore);
     this.tracker = tracker;
     this.core = {
       settings: plan.settings,
@@ -278,6 +278,7 @@ export class Router implements RouterEngine {
   async close(): Promise<void> {
     this.stopSharing();
     await this.failureCounts.close();
+    await this.tracker?.close();
     if (this.ownsStateStore) await this.stateStore.close();
     await this.stopHealthChecks();
     await this.providers.close?.();

@@ -2,43 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createFakeClock, type FakeClock } from '../testing/fake-clock.ts';
 import { createCounterSync, type CounterSync } from './counter-sync.ts';
-import { createMemoryCounters, type MemoryCounters } from './memory-counters.ts';
 import { createMemoryStore } from './memory-store.ts';
-import type { CounterBatch, StateStore, StoreStatus } from './state-store.ts';
-
-/**
- * A store over in-process counters that several syncs share, like instances sharing a Redis,
- * which a test can take down (`failing`), mark degraded, or make forget everything (`wipe`).
- */
-function sharedBackend(clock: FakeClock) {
-  let counters: MemoryCounters = createMemoryCounters(clock);
-  const batches: CounterBatch[] = [];
-  const state = { failing: false, status: 'connected' as StoreStatus };
-  const statusListeners = new Set<(status: StoreStatus) => void>();
-  const store = (): StateStore => ({
-    ...createMemoryStore({ clock }),
-    kind: 'redis',
-    status: () => state.status,
-    onStatus(listener) {
-      statusListeners.add(listener);
-      return () => void statusListeners.delete(listener);
-    },
-    syncCounters(batch) {
-      batches.push(batch);
-      return Promise.resolve(state.failing ? undefined : counters.sync(batch));
-    },
-  });
-  return {
-    store,
-    batches,
-    state,
-    wipe: () => void (counters = createMemoryCounters(clock)),
-    setStatus(status: StoreStatus) {
-      state.status = status;
-      for (const listener of statusListeners) listener(status);
-    },
-  };
-}
+import { sharedBackend } from './shared-backend.test-helper.ts';
+import type { StateStore } from './state-store.ts';
 
 const TTL = 60_000;
 
@@ -64,6 +30,26 @@ void describe('counter sync', () => {
     assert.equal(value(sync, 'k', 'f'), 3);
     assert.equal(backend.batches.length, 0, 'nothing was sent yet');
     await sync.close();
+  });
+
+  void test('total reads one field as totals() shows it, and keeps the key watched', async () => {
+    const clock = createFakeClock();
+    const backend = sharedBackend(clock);
+    const ended = new Set<string>();
+    const [one, two] = [syncOn(backend.store(), clock), syncOn(backend.store(), clock)];
+    const reader = syncOn(backend.store(), clock, (field) => ended.has(field));
+    one.add('k', 'f', 2);
+    two.add('k', 'f', 5);
+    assert.equal(reader.total('k', 'f'), 0, 'nothing synced yet');
+    await clock.advanceAsync(100);
+    await clock.advanceAsync(100);
+    reader.add('k', 'f', 1);
+    assert.equal(reader.total('k', 'f'), 8, 'every instance at the last flush, plus its own');
+    assert.equal(reader.total('k', 'f'), value(reader, 'k', 'f'));
+    assert.equal(reader.total('k', 'other'), 0);
+    ended.add('f');
+    assert.equal(reader.total('k', 'f'), 0, 'an expired field counts nothing');
+    await Promise.all([one.close(), two.close(), reader.close()]);
   });
 
   void test('the timer flushes every 100 ms and each instance sees the sum of all', async () => {

@@ -29,6 +29,11 @@ export interface CounterSync {
    */
   totals(key: string): ReadonlyMap<string, number>;
   /**
+   * One field of `key` as totals() would show it (0 when absent or expired), without copying
+   * the hash: for reads on the request path. Keeps the key watched like totals().
+   */
+  total(key: string, field: string): number;
+  /**
    * Called after a flush with the keys whose totals changed through other instances' deltas
    * (never for this instance's own). Returns the unsubscribe.
    */
@@ -240,6 +245,14 @@ export function createCounterSync(options: CounterSyncOptions): CounterSync {
       addAll(view, entry.pending);
       for (const field of view.keys()) if (expired(field, now)) view.delete(field);
       return view;
+    },
+    total(key, field) {
+      const entry = entryOf(key);
+      const now = clock.now();
+      entry.usedAt = now;
+      if (expired(field, now)) return 0;
+      const { synced, inflight, pending } = entry;
+      return (synced.get(field) ?? 0) + (inflight.get(field) ?? 0) + (pending.get(field) ?? 0);
     },
     onRemoteChange: (listener) => listeners.add(listener),
     flush,

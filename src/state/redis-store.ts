@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { RedisSettings } from '../config/plan.ts';
 import type { Clock } from '../core/clock.ts';
 import { BENCH_SCRIPT } from './bench-script.ts';
@@ -23,13 +23,15 @@ import {
   leaseKey,
 } from './health-wire.ts';
 import { createListenerSet } from './listener-set.ts';
+import { connect, quit } from './redis-connection.ts';
+export { reconnectDelayMs } from './redis-connection.ts';
 import { counterCommands, type RedisCommand } from './redis-counters.ts';
 import { describeRedisTarget } from './redis-target.ts';
 import { createStoreBreaker } from './store-breaker.ts';
 import type { SharedBench, SharedHealthResult, StateStore, StoreStatus } from './state-store.ts';
 
 /**
- * The Redis store: the ONLY file importing ioredis. Two connections, one for commands and one
+ * The Redis store (with redis-connection.ts, the only files importing ioredis). Two connections, one for commands and one
  * subscribed to bench and health announcements. Nothing here may make a request wait: the offline queue
  * is off (a command while disconnected fails at once instead of queueing), commands have a
  * short timeout, a breaker stops sending after consecutive failures, and the clients reconnect
@@ -54,13 +56,6 @@ export interface RedisStateStore extends StateStore {
   readonly instanceId: string;
   /** Commands actually handed to the client since start (the breaker holds the others back). */
   commandsSent(): number;
-}
-
-type Client = Redis | Cluster;
-
-/** Reconnect delay after the n-th failed attempt, in ms: 200, 400, … capped at 2 s, forever. */
-export function reconnectDelayMs(attempt: number): number {
-  return Math.min(attempt * 200, 2_000);
 }
 
 const MGET_BATCH = 500;
@@ -360,65 +355,4 @@ export function createRedisStore(
       return closing;
     },
   };
-}
-
-/**
- * QUIT when connected (it lets Redis finish what is in flight; commandTimeout bounds it if
- * Redis hangs); otherwise, or when QUIT fails, drop the socket and any pending reconnect.
- */
-async function quit(client: Client): Promise<void> {
-  if (client.status === 'ready') {
-    try {
-      await client.quit();
-      return;
-    } catch {
-      // Fall through: a hung or dying Redis is simply disconnected.
-    }
-  }
-  client.disconnect();
-}
-
-function connect(settings: RedisSettings, commandTimeout: number): Client {
-  const common = {
-    enableOfflineQueue: false,
-    commandTimeout,
-    maxRetriesPerRequest: 1,
-    password: settings.password,
-    connectionName: 'switchyard',
-  } satisfies RedisOptions;
-  const cluster = settings.startupNodes;
-  if (cluster !== undefined && cluster.length > 0) {
-    const clusterOptions: ClusterOptions = {
-      enableOfflineQueue: false,
-      clusterRetryStrategy: reconnectDelayMs,
-      redisOptions: { commandTimeout, maxRetriesPerRequest: 1, password: settings.password },
-    };
-    return new Cluster(
-      cluster.map((node) => ({ host: node.host, port: node.port })),
-      clusterOptions,
-    );
-  }
-  const single: RedisOptions = { ...common, db: settings.db, retryStrategy: reconnectDelayMs };
-  const sentinels = settings.sentinelNodes;
-  if (sentinels !== undefined && sentinels.length > 0) {
-    return new Redis({
-      ...single,
-      sentinels: sentinels.map((node) => ({ host: node.host, port: node.port })),
-      name: settings.sentinelMasterName,
-      sentinelRetryStrategy: reconnectDelayMs,
-    });
-  }
-  if (settings.url !== undefined) {
-    // ioredis reads redis:// and rediss:// itself (the URL's password and db win over the
-    // separate settings); unix:// it does not, so the socket path is passed on.
-    if (/^unix:/i.test(settings.url)) {
-      return new Redis({ ...single, path: new URL(settings.url).pathname });
-    }
-    return new Redis(settings.url, single);
-  }
-  return new Redis({
-    ...single,
-    host: settings.host ?? '127.0.0.1',
-    port: settings.port ?? 6379,
-  });
 }

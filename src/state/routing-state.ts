@@ -13,6 +13,11 @@ export interface RoutingStateOptions {
   readonly inFlight: boolean;
   /** rpm/tpm limits and headers, usage-based routing. */
   readonly usage: boolean;
+  /**
+   * With `usage`: the tracker to use instead of an in-process one (the one shared through
+   * Redis, see shared-usage.ts). Default: count in process.
+   */
+  readonly usageTracker?: UsageTracker | undefined;
   /** latency-based routing, power-of-two-choices; undefined = no latency samples. */
   readonly latency: LatencyOptions | undefined;
 }
@@ -24,7 +29,7 @@ export interface RoutingStateOptions {
  */
 export interface RoutingState {
   readonly inFlight: InFlightCounter | undefined;
-  /** Also what a future Redis syncer drains and updates (see usage-window.ts). */
+  /** In process, or counted with the other instances when shared (see shared-usage.ts). */
   readonly usage: UsageTracker | undefined;
   readonly latency: LatencyTracker | undefined;
   readonly stats: RoutingStats;
@@ -32,7 +37,7 @@ export interface RoutingState {
 
 export function createRoutingState(options: RoutingStateOptions): RoutingState {
   const inFlight = options.inFlight ? createInFlightCounter() : undefined;
-  const usage = options.usage ? createUsageTracker() : undefined;
+  const usage = options.usage ? (options.usageTracker ?? createUsageTracker()) : undefined;
   const latency = options.latency ? createLatencyTracker(options.latency) : undefined;
   const stats: RoutingStats = Object.freeze({
     inFlight: inFlight ? (id: string) => inFlight.count(id) : NO_STATS.inFlight,

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { usageTrackerConformance } from './usage-tracker.conformance.ts';
 import { createUsageTracker, minuteWindow } from './usage-window.ts';
+
+usageTrackerConformance('in-process usage tracker', {
+  create: () => ({ usage: createUsageTracker(), close: () => Promise.resolve() }),
+});
 
 const T0 = 60_000 * 1_000; // the start of a minute window
 

@@ -3,17 +3,14 @@
  * routing and the `x-ratelimit-*` headers. Windows are whole minutes of the injected clock
  * (`Math.floor(now / 60_000)`), like LiteLLM's per-minute keys.
  *
- * Built to be shared between instances by a background syncer (a later issue, through
- * Redis) without the request path ever waiting on it. Each instance's view of a deployment's
- * usage is `synced + local`: the last total the syncer applied, plus what this instance added
- * since. The syncer loop is:
+ * A {@link UsageTracker} is what routing reads and feeds. This file's tracker counts in process;
+ * with a shared store (Redis), shared-usage.ts gives one over the counter sync instead, whose
+ * view is the same `synced + local` (every instance's totals at the last flush, plus this
+ * instance's additions since), so the request path never waits on Redis either way.
  *
- * 1. `drainDeltas()`: takes this instance's unsynced additions, per deployment and window
- *    (closed windows included, so the end of a minute is not lost), and folds them into the
- *    local `synced` figure so the view does not dip while the sync is under way;
- * 2. adds them to the shared counters (e.g. INCRBY on `usage:<id>:<window>` with a TTL);
- * 3. `applySynced(totals)` with the shared totals it read back: they include every instance's
- *    additions, ours too, and replace `synced`.
+ * The local tracker also keeps its own syncer hooks (`drainDeltas` / `applySynced`, see
+ * {@link LocalUsageTracker}); the Redis path does not use them, since the counter sync already
+ * keeps deltas, totals and replays for every shared counter.
  */
 
 /** One minute window, as an integer: `Math.floor(epochMs / 60_000)`. */
@@ -33,6 +30,7 @@ export interface UsageCount {
   readonly tokens: number;
 }
 
+/** Per-deployment usage of the current minute, as limits and strategies read and feed it. */
 export interface UsageTracker {
   /** One request sent to the deployment, with the input tokens counted for it (0 if none). */
   addRequest(deploymentId: string, inputTokens: number, now: number): void;
@@ -42,6 +40,19 @@ export interface UsageTracker {
   requests(deploymentId: string, now: number): number;
   /** Tokens in the window of `now`: synced total plus local delta. */
   tokens(deploymentId: string, now: number): number;
+}
+
+/**
+ * The in-process tracker, with hooks for a syncer of its own. The loop is:
+ *
+ * 1. `drainDeltas()`: takes this instance's unsynced additions, per deployment and window
+ *    (closed windows included, so the end of a minute is not lost), and folds them into the
+ *    local `synced` figure so the view does not dip while the sync is under way;
+ * 2. adds them to the shared counters;
+ * 3. `applySynced(totals)` with the shared totals it read back: they include every instance's
+ *    additions, ours too, and replace `synced`.
+ */
+export interface LocalUsageTracker extends UsageTracker {
   /** For the syncer: this instance's additions not yet synced, then forgets them (see above). */
   drainDeltas(): UsageCount[];
   /** For the syncer: shared totals read back; a total for an older window is ignored. */
@@ -56,7 +67,7 @@ interface WindowRecord {
   localTokens: number;
 }
 
-export function createUsageTracker(): UsageTracker {
+export function createUsageTracker(): LocalUsageTracker {
   const records = new Map<string, WindowRecord>();
   /** Unsynced additions of windows that have closed, kept for the next drain. */
   let closed: UsageCount[] = [];

@@ -71,6 +71,9 @@ export async function startChild(spec: ChildSpec): Promise<ChildService> {
   // After start-up stdout is only drained: parsing every request log line would charge the
   // load generator for the gateway's logging.
   child.stdout?.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  // Closing the start-up line reader paused the stream; a paused pipe fills up and stalls
+  // (or bloats) the child's logger, which would be measured as the child's cost.
+  child.stdout?.resume();
   return {
     name: spec.name,
     pid: child.pid ?? -1,

@@ -5,7 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { chatBody, requestHeaders, type BenchTarget } from './bench-target.ts';
-import { sampleRss } from './rss.ts';
+import { readCpuMs, sampleRss } from './rss.ts';
 
 /** How long, or how much: `amount` (requests) wins over `durationS` when set. */
 export interface LoadSpec {
@@ -28,11 +28,14 @@ export interface LoadResult {
   readonly non2xx: number;
   /** Peak RSS of the target's process during the run, in bytes. */
   readonly rssPeakBytes: number | undefined;
+  /** CPU time the target's process spent per completed request, in microseconds. */
+  readonly cpuUsPerRequest: number | undefined;
 }
 
 /** Runs one load against `target` and samples its RSS meanwhile. */
 export async function runLoad(target: BenchTarget, spec: LoadSpec): Promise<LoadResult> {
   const sampler = sampleRss(target.pid);
+  const cpuBefore = readCpuMs(target.pid);
   let result: autocannon.Result;
   let rssPeakBytes: number | undefined;
   try {
@@ -49,6 +52,7 @@ export async function runLoad(target: BenchTarget, spec: LoadSpec): Promise<Load
     // Read even when autocannon failed, so no sampler outlives its run.
     rssPeakBytes = sampler.stop();
   }
+  const cpuAfter = readCpuMs(target.pid);
   const total = result['2xx'] + result.non2xx;
   // `result.duration` is whole seconds; the start and finish stamps are exact to the ms.
   const elapsedS = (result.finish.getTime() - result.start.getTime()) / 1000;
@@ -59,5 +63,9 @@ export async function runLoad(target: BenchTarget, spec: LoadSpec): Promise<Load
     errors: result.errors,
     non2xx: result.non2xx,
     rssPeakBytes,
+    cpuUsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || total === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1000) / total,
   };
 }

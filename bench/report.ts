@@ -34,10 +34,12 @@ function summaryRows(results: BenchResults): string[][] {
     'target',
     `json req/s x${c}`,
     'x1',
+    'cpu us/req',
     'p50 ms',
     'added',
     `stream req/s x${c}`,
     'x1',
+    'cpu us/req',
     'ttft p50',
     'p99',
     'added',
@@ -49,10 +51,12 @@ function summaryRows(results: BenchResults): string[][] {
     s.target,
     rps(s.json.rps),
     rps(s.json.rps1),
+    rps(s.json.cpuUs),
     ms(s.json.p50Ms),
     ms(s.json.addedP50Ms),
     rps(s.stream.rps),
     rps(s.stream.rps1),
+    rps(s.stream.cpuUs),
     ms(s.stream.ttftP50Ms),
     ms(s.stream.ttftP99Ms),
     ms(s.stream.addedTtftP50Ms),
@@ -89,7 +93,8 @@ export function formatReport(results: BenchResults): string {
   for (const comparison of results.comparisons) {
     lines.push(
       `switchyard / ${comparison.against}: throughput json ${times(comparison.jsonThroughput)}, ` +
-        `streams ${times(comparison.streamThroughput)}; added latency json ${times(comparison.jsonAddedLatency)}, ` +
+        `streams ${times(comparison.streamThroughput)}; cpu per request json ${times(comparison.jsonCpu)}, ` +
+        `streams ${times(comparison.streamCpu)}; added latency json ${times(comparison.jsonAddedLatency)}, ` +
         `streams ${times(comparison.streamAddedLatency)}, ttft ${times(comparison.ttftAddedLatency)}`,
     );
   }

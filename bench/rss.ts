@@ -1,6 +1,7 @@
 /**
- * Resident memory of a child process, read from the outside so the process under test runs no
- * measuring code: Linux's `/proc/<pid>/status` (VmRSS), else `ps -o rss=` (macOS, BSDs).
+ * Resident memory and CPU time of a child process, read from the outside so the process under
+ * test runs no measuring code: Linux's `/proc/<pid>/status` (VmRSS) and `/proc/<pid>/stat`
+ * (utime + stime), else `ps` (macOS, BSDs).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,4 +43,32 @@ export function sampleRss(pid: number, intervalMs = 100): RssSampler {
       return peak;
     },
   };
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on every common Linux build). */
+const USER_HZ = 100;
+
+/**
+ * CPU time `pid` has used so far (user + system, all threads), in ms; undefined when unknown.
+ * Divided by the requests served, it is a per-request cost that a busy machine does not skew
+ * the way it skews wall-clock throughput.
+ */
+export function readCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields are counted after its closing paren.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (Number.isFinite(ticks)) return (ticks * 1000) / USER_HZ;
+  } catch {
+    // Not Linux, or gone: try ps below.
+  }
+  try {
+    const text = execFileSync('ps', ['-o', 'time=', '-p', String(pid)], { encoding: 'utf8' });
+    const parts = text.trim().split(/[:-]/).map(Number).reverse();
+    const seconds = (parts[0] ?? 0) + (parts[1] ?? 0) * 60 + (parts[2] ?? 0) * 3600;
+    return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -31,6 +31,11 @@ export interface ModeSummary {
   readonly rps: number | undefined;
   /** Requests/s at one connection. */
   readonly rps1: number | undefined;
+  /**
+   * Median over rounds of the target's CPU time per request under load, in µs. For direct, the
+   * mock's own cost. Robust to a busy machine, which skews requests/s far more.
+   */
+  readonly cpuUs: number | undefined;
   /** Whole-answer latency at one connection (probe). */
   readonly p50Ms: number | undefined;
   readonly p99Ms: number | undefined;
@@ -60,6 +65,9 @@ export interface Comparison {
   readonly against: string;
   readonly jsonThroughput: number | undefined;
   readonly streamThroughput: number | undefined;
+  /** CPU per request, Switchyard over the other (lower is better). */
+  readonly jsonCpu: number | undefined;
+  readonly streamCpu: number | undefined;
   readonly jsonAddedLatency: number | undefined;
   readonly streamAddedLatency: number | undefined;
   readonly ttftAddedLatency: number | undefined;
@@ -107,7 +115,11 @@ function modeSummary(
   direct: ProbeResult | undefined,
 ): ModeSummary {
   const mine = loads.filter((run) => run.target === target && run.mode === mode);
-  const loaded = mine.filter((run) => run.connections > 1).map((run) => run.result.requestsPerSec);
+  const loadedRuns = mine.filter((run) => run.connections > 1);
+  const loaded = loadedRuns.map((run) => run.result.requestsPerSec);
+  const cpu = loadedRuns
+    .map((run) => run.result.cpuUsPerRequest)
+    .filter((value): value is number => value !== undefined);
   const single = mine
     .filter((run) => run.connections === 1)
     .map((run) => run.result.requestsPerSec);
@@ -118,6 +130,7 @@ function modeSummary(
   return {
     rps: median(loaded),
     rps1: median(single),
+    cpuUs: median(cpu),
     p50Ms: probe?.totalMs.p50,
     p99Ms: probe?.totalMs.p99,
     addedP50Ms: minus(probe?.totalMs.p50, direct?.totalMs.p50),
@@ -163,6 +176,8 @@ export function compare(summaries: readonly TargetSummary[]): Comparison[] {
       against: other.target,
       jsonThroughput: ratio(ours.json.rps, other.json.rps),
       streamThroughput: ratio(ours.stream.rps, other.stream.rps),
+      jsonCpu: ratio(ours.json.cpuUs, other.json.cpuUs),
+      streamCpu: ratio(ours.stream.cpuUs, other.stream.cpuUs),
       jsonAddedLatency: ratio(ours.json.addedP50Ms, other.json.addedP50Ms),
       streamAddedLatency: ratio(ours.stream.addedP50Ms, other.stream.addedP50Ms),
       ttftAddedLatency: ratio(ours.stream.addedTtftP50Ms, other.stream.addedTtftP50Ms),

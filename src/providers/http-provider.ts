@@ -160,10 +160,7 @@ function createChunkIterator(
         if (closed) return end();
         if (decoder.done) {
           closed = true;
-          // Release without waiting: once the upstream's final bytes have arrived (the usual
-          // case, they travel with the terminator) undici has already pooled the connection and
-          // this is a no-op; an upstream that lingers after `[DONE]` is cut instead of waited on.
-          response.abort();
+          finishQuietly(events, response);
           return end();
         }
         let result: IteratorResult<SseEvent>;
@@ -198,6 +195,32 @@ function createChunkIterator(
       return Promise.resolve(end());
     },
   };
+}
+
+/** How long an upstream may linger after its stream terminator before its body is cut, in ms. */
+export const LINGER_AFTER_DONE_MS = 1_000;
+
+/**
+ * Lets the body end on its own after the terminator instead of cutting it at once. Nearly always
+ * the end arrived with the terminator and this finishes within the same tick: the connection
+ * goes back to the pool with no error built. Cutting it (`abort()`) would build an abort error
+ * and its stack trace, source-mapped under tsx: the most expensive step of a whole stream. An
+ * upstream that lingers after `[DONE]` is still cut, once LINGER_AFTER_DONE_MS has passed. The
+ * consumer never waits for any of this.
+ */
+function finishQuietly(events: AsyncIterator<SseEvent>, response: HttpResponse): void {
+  const timer = setTimeout(() => response.abort(), LINGER_AFTER_DONE_MS);
+  timer.unref();
+  const drain = async (): Promise<void> => {
+    try {
+      while ((await events.next()).done !== true);
+    } catch {
+      // Cut by the timer, or broken after the terminator: the answer was already complete.
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  void drain();
 }
 
 /**

@@ -26,10 +26,24 @@ export async function writeSseResponse(
   reply.hijack();
   const response = reply.raw;
   if (!response.destroyed) response.writeHead(200, sseHeaders(stream, options.now));
+  // Chunks that arrive together (one upstream read usually carries several events) leave in one
+  // socket write rather than one each: the response is corked on the first chunk of a turn and
+  // uncorked once the turn's microtasks have run. Nothing waits: the write happens in the same
+  // event-loop turn it would have anyway.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    response.uncork();
+  };
   try {
     // `break` makes for-await call the iterator's return(), which cancels the upstream.
     for await (const chunk of stream) {
       if (response.destroyed) break;
+      if (!corked) {
+        corked = true;
+        response.cork();
+        process.nextTick(uncork);
+      }
       if (!response.write(formatSseData(chunk)) && !(await drained(response))) break;
     }
     if (!response.destroyed) response.end(SSE_DONE);

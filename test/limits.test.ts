@@ -4,10 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createFakeClock, type MockUpstream } from '../src/testing/index.ts';
+import { createFakeClock, type MockUpstream, seededRandom } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
 import { chat, waitFor, type ErrorBody } from './helpers/http.ts';
-import { seededRandom } from './helpers/random.ts';
 
 const start = useGateways();
 

@@ -4,31 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createFakeClock, type MockUpstream } from '../src/testing/index.ts';
+import { createFakeClock, seededRandom } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
 import { chat, waitFor, type ErrorBody } from './helpers/http.ts';
-import { seededRandom } from './helpers/random.ts';
+import { chatGroupConfig } from './helpers/model-list.ts';
 
 const start = useGateways();
-
-/** One deployment per upstream (id `dep-<name>`), each with its `litellm_params` lines. */
-function group(
-  upstreams: readonly MockUpstream[],
-  params: readonly string[],
-  settings: string,
-): string {
-  const entries = upstreams.map(
-    (mock, index) => `
-  - model_name: chat-group
-    litellm_params:
-      model: openai/gpt-4o-mini
-      api_base: ${mock.baseUrl}
-      api_key: k
-      ${params[index] ?? ''}
-    model_info: { id: dep-${mock.name} }`,
-  );
-  return `model_list:${entries.join('')}\nrouter_settings:\n${settings}`;
-}
 
 /** A fake clock 10 s into a minute window. */
 function midMinuteClock() {
@@ -42,7 +23,8 @@ void describe('rpm limits', E2E_SUITE, () => {
       upstreams: ['a', 'b'],
       clock,
       random: seededRandom(1),
-      config: ({ a, b }) => group([a, b], ['rpm: 2', 'rpm: 1'], '  enable_pre_call_checks: true\n'),
+      config: ({ a, b }) =>
+        chatGroupConfig([a, b], ['rpm: 2', 'rpm: 1'], '  enable_pre_call_checks: true\n'),
     });
     const remaining: string[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -75,7 +57,7 @@ void describe('rpm limits', E2E_SUITE, () => {
     const { url } = await start({
       upstreams: ['a'],
       clock,
-      config: ({ a }) => group([a], ['rpm: 1'], '  routing_strategy: simple-shuffle\n'),
+      config: ({ a }) => chatGroupConfig([a], ['rpm: 1'], '  routing_strategy: simple-shuffle\n'),
     });
     for (const expected of ['0', '0']) {
       const response = await chat(url, 'chat-group');
@@ -90,7 +72,7 @@ void describe('rpm limits', E2E_SUITE, () => {
       upstreams: ['a'],
       clock: midMinuteClock(),
       config: ({ a }) =>
-        group(
+        chatGroupConfig(
           [a],
           ['rpm: 1'],
           '  routing_strategy: least-busy\n  enforce_model_rate_limits: true\n',
@@ -103,7 +85,7 @@ void describe('rpm limits', E2E_SUITE, () => {
   void test('a group without limits sends no x-ratelimit headers of its own', async () => {
     const { url } = await start({
       upstreams: ['a'],
-      config: ({ a }) => group([a], [''], '  enable_pre_call_checks: true\n'),
+      config: ({ a }) => chatGroupConfig([a], [''], '  enable_pre_call_checks: true\n'),
     });
     const response = await chat(url, 'chat-group');
     await response.body?.cancel();
@@ -118,7 +100,8 @@ void describe('tpm limits', E2E_SUITE, () => {
     const { url, upstreams } = await start({
       upstreams: ['a'],
       clock,
-      config: ({ a }) => group([a], ['tpm: 60'], '  routing_strategy: usage-based-routing-v2\n'),
+      config: ({ a }) =>
+        chatGroupConfig([a], ['tpm: 60'], '  routing_strategy: usage-based-routing-v2\n'),
     });
     const first = await chat(url, 'chat-group');
     assert.equal(first.status, 200);
@@ -150,7 +133,8 @@ void describe('tpm limits', E2E_SUITE, () => {
     const { url } = await start({
       upstreams: ['a'],
       clock,
-      config: ({ a }) => group([a], ['tpm: 1000'], '  routing_strategy: usage-based-routing\n'),
+      config: ({ a }) =>
+        chatGroupConfig([a], ['tpm: 1000'], '  routing_strategy: usage-based-routing\n'),
     });
     const streamed = await chat(url, 'chat-group', {
       stream: true,
@@ -176,7 +160,11 @@ void describe('max_parallel_requests', E2E_SUITE, () => {
       clock,
       random: seededRandom(2),
       config: ({ a, b }) =>
-        group([a, b], ['max_parallel_requests: 1', ''], '  default_max_parallel_requests: 1\n'),
+        chatGroupConfig(
+          [a, b],
+          ['max_parallel_requests: 1', ''],
+          '  default_max_parallel_requests: 1\n',
+        ),
     });
     upstreams.a.fail({ hang: true, times: 1 });
     upstreams.b.fail({ hang: true, times: 1 });
@@ -215,7 +203,7 @@ void describe('max_parallel_requests', E2E_SUITE, () => {
       upstreams: ['a'],
       clock,
       config: ({ a }) =>
-        group([a], ['max_parallel_requests: 1'], '  routing_strategy: simple-shuffle\n'),
+        chatGroupConfig([a], ['max_parallel_requests: 1'], '  routing_strategy: simple-shuffle\n'),
     });
     upstreams.a.fail({ hang: true, times: 1 });
     const holder = new AbortController();

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { MockUpstream } from '../src/testing/index.ts';
+import { type MockUpstream, seededRandom } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
 import { chat, chatContent } from './helpers/http.ts';
-import { seededRandom } from './helpers/random.ts';
+import { chatGroupConfig } from './helpers/model-list.ts';
 
 const start = useGateways();
 
@@ -32,19 +32,9 @@ function assertShare(mock: MockUpstream, total: number, expected: number): void 
   );
 }
 
-/** One group of deployments, one per upstream, each with the given litellm_params lines. */
+/** One simple-shuffle group of deployments, one per upstream, each with its litellm_params lines. */
 function groupOf(upstreams: readonly MockUpstream[], params: readonly string[]): string {
-  const entries = upstreams.map(
-    (mock, index) => `
-  - model_name: chat-group
-    litellm_params:
-      model: openai/gpt-4o-mini
-      api_base: ${mock.baseUrl}
-      api_key: k
-      ${params[index] ?? ''}
-    model_info: { id: dep-${mock.name} }`,
-  );
-  return `model_list:${entries.join('')}\nrouter_settings:\n  routing_strategy: simple-shuffle\n`;
+  return chatGroupConfig(upstreams, params, '  routing_strategy: simple-shuffle\n');
 }
 
 void describe('simple-shuffle', E2E_SUITE, () => {

@@ -19,17 +19,22 @@ function bigChat(tokens: number): Record<string, unknown> {
 }
 
 void describe('context-window pre-call check', E2E_SUITE, () => {
-  const twoWindows = (small: string, large: string, extra = '') => `
-model_list:
-  - model_name: chat
-    litellm_params: { model: openai/gpt-4o-mini, api_base: ${small}, api_key: k }
-    model_info: { id: small, max_input_tokens: 1000 }
-  - model_name: chat
-    litellm_params: { model: openai/gpt-4o-mini, api_base: ${large}, api_key: k }
-    model_info: { id: large, max_input_tokens: 100000 }
+  /** One `openai/gpt-4o-mini` deployment of `group` with these `model_info` fields. */
+  const sized = (group: string, apiBase: string, info: string) => `
+  - model_name: ${group}
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${apiBase}, api_key: k }
+    model_info: { ${info} }`;
+  /** `deployments` behind `enable_pre_call_checks`; `extra` lines go on under `router_settings`. */
+  const windows = (deployments: readonly string[], extra = '') => `
+model_list:${deployments.join('')}
 router_settings:
   enable_pre_call_checks: true
 ${extra}`;
+  const twoWindows = (small: string, large: string) =>
+    windows([
+      sized('chat', small, 'id: small, max_input_tokens: 1000'),
+      sized('chat', large, 'id: large, max_input_tokens: 100000'),
+    ]);
 
   void test('a request too big for one deployment lands on the bigger one', async () => {
     const { url, upstreams } = await start({
@@ -66,17 +71,11 @@ ${extra}`;
   void test('too big for every deployment: 400 ContextWindowExceededError naming the sizes', async () => {
     const { url, upstreams } = await start({
       upstreams: ['small', 'large'],
-      config: ({ small, large }) => `
-model_list:
-  - model_name: chat
-    litellm_params: { model: openai/gpt-4o-mini, api_base: ${small.baseUrl}, api_key: k }
-    model_info: { max_input_tokens: 500 }
-  - model_name: chat
-    litellm_params: { model: openai/gpt-4o-mini, api_base: ${large.baseUrl}, api_key: k }
-    model_info: { max_input_tokens: 1000 }
-router_settings:
-  enable_pre_call_checks: true
-`,
+      config: ({ small, large }) =>
+        windows([
+          sized('chat', small.baseUrl, 'max_input_tokens: 500'),
+          sized('chat', large.baseUrl, 'max_input_tokens: 1000'),
+        ]),
     });
     const response = await chat(url, 'chat', bigChat(2000));
     const error = await expectOpenAiError(response, 400);
@@ -91,18 +90,14 @@ router_settings:
   void test('context_window_fallbacks answer from the large-window group', async () => {
     const { url, upstreams } = await start({
       upstreams: ['small', 'large'],
-      config: ({ small, large }) => `
-model_list:
-  - model_name: short
-    litellm_params: { model: openai/gpt-4o-mini, api_base: ${small.baseUrl}, api_key: k }
-    model_info: { max_input_tokens: 1000 }
-  - model_name: long
-    litellm_params: { model: openai/gpt-4o-mini, api_base: ${large.baseUrl}, api_key: k }
-    model_info: { max_input_tokens: 100000 }
-router_settings:
-  enable_pre_call_checks: true
-  context_window_fallbacks: [{ short: [long] }]
-`,
+      config: ({ small, large }) =>
+        windows(
+          [
+            sized('short', small.baseUrl, 'max_input_tokens: 1000'),
+            sized('long', large.baseUrl, 'max_input_tokens: 100000'),
+          ],
+          '  context_window_fallbacks: [{ short: [long] }]\n',
+        ),
     });
     const response = await chat(url, 'short', bigChat(3000));
     assert.equal(response.status, 200);
@@ -165,12 +160,14 @@ model_list:
     litellm_params: { model: openai/gpt-4o-mini, api_base: ${bare}, api_key: k }
     model_info: { id: bare }
 `;
-
-  void test('allowed_model_region in the body keeps the request in that region', async () => {
-    const { url, upstreams } = await start({
+  const startRegions = () =>
+    start({
       upstreams: ['eu', 'us', 'bare'],
       config: ({ eu, us, bare }) => regions(eu.baseUrl, us.baseUrl, bare.baseUrl),
     });
+
+  void test('allowed_model_region in the body keeps the request in that region', async () => {
+    const { url, upstreams } = await startRegions();
     for (let i = 0; i < 5; i += 1) {
       const response = await chat(url, 'chat', { allowed_model_region: 'eu' });
       assert.equal(response.status, 200);
@@ -183,10 +180,7 @@ model_list:
   });
 
   void test('the x-switchyard-allowed-region header restricts the same way', async () => {
-    const { url, upstreams } = await start({
-      upstreams: ['eu', 'us', 'bare'],
-      config: ({ eu, us, bare }) => regions(eu.baseUrl, us.baseUrl, bare.baseUrl),
-    });
+    const { url, upstreams } = await startRegions();
     for (let i = 0; i < 5; i += 1) {
       const response = await chat(
         url,
@@ -202,10 +196,7 @@ model_list:
   });
 
   void test('a region no deployment is in: 400 naming the regions, nothing called', async () => {
-    const { url, upstreams } = await start({
-      upstreams: ['eu', 'us', 'bare'],
-      config: ({ eu, us, bare }) => regions(eu.baseUrl, us.baseUrl, bare.baseUrl),
-    });
+    const { url, upstreams } = await startRegions();
     const response = await chat(url, 'chat', { allowed_model_region: 'ap' });
     const error = await expectOpenAiError(response, 400);
     assert.equal(error.param, 'allowed_model_region');
@@ -217,10 +208,7 @@ model_list:
   });
 
   void test('when the in-region deployment is benched, the client gets the all-benched 429', async () => {
-    const { url, upstreams } = await start({
-      upstreams: ['eu', 'us', 'bare'],
-      config: ({ eu, us, bare }) => regions(eu.baseUrl, us.baseUrl, bare.baseUrl),
-    });
+    const { url, upstreams } = await startRegions();
     upstreams.eu.fail({ kind: 'auth', times: 1 });
     const first = await chat(url, 'chat', { allowed_model_region: 'eu' });
     assert.equal(first.status, 401);

@@ -156,18 +156,38 @@ model_list:
   });
 });
 
-void describe('failover between anthropic and openai', E2E_SUITE, () => {
-  void test('an overloaded (529) anthropic deployment fails over to the openai one in its group', async () => {
-    const claude = await startClaude();
-    claude.fail({ kind: 'overloaded' });
-    const { url, upstreams } = await start({
-      upstreams: ['openai'],
-      config: ({ openai }) => `
+/** A gateway whose `claude` group tries `claude` first (order 1), then an OpenAI mock (order 2). */
+function startClaudeWithOpenAiBackup(claude: MockUpstream) {
+  return start({
+    upstreams: ['openai'],
+    config: ({ openai }) => `
 model_list:${claudeEntry(claude, '\n      order: 1')}
   - model_name: claude
     litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k, order: 2 }
 `,
-    });
+  });
+}
+
+/** A gateway with `claude` alone in its group, and `fallbacks` from it to an OpenAI `gpt-4o`. */
+function startClaudeFallingBackToGpt4o(claude: MockUpstream) {
+  return start({
+    upstreams: ['openai'],
+    config: ({ openai }) => `
+model_list:${claudeEntry(claude)}
+  - model_name: gpt-4o
+    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k }
+router_settings:
+  num_retries: 0
+  fallbacks: [{ claude: [gpt-4o] }]
+`,
+  });
+}
+
+void describe('failover between anthropic and openai', E2E_SUITE, () => {
+  void test('an overloaded (529) anthropic deployment fails over to the openai one in its group', async () => {
+    const claude = await startClaude();
+    claude.fail({ kind: 'overloaded' });
+    const { url, upstreams } = await startClaudeWithOpenAiBackup(claude);
     const response = await chat(url, 'claude');
     assert.equal(response.status, 200);
     assert.equal(await chatContent(response), 'Hello from openai');
@@ -178,14 +198,7 @@ model_list:${claudeEntry(claude, '\n      order: 1')}
   void test('a stream that anthropic refuses with 529 is served by the openai deployment', async () => {
     const claude = await startClaude();
     claude.fail({ kind: 'overloaded' });
-    const { url } = await start({
-      upstreams: ['openai'],
-      config: ({ openai }) => `
-model_list:${claudeEntry(claude, '\n      order: 1')}
-  - model_name: claude
-    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k, order: 2 }
-`,
-    });
+    const { url } = await startClaudeWithOpenAiBackup(claude);
     const payloads = sseData(await (await chat(url, 'claude', { stream: true })).text());
     assert.equal(payloads.at(-1), '[DONE]');
     assert.equal(streamedText(streamChunks(payloads)), 'Hello from openai');
@@ -194,14 +207,7 @@ model_list:${claudeEntry(claude, '\n      order: 1')}
   void test('an overloaded error event right after message_start still fails over', async () => {
     const claude = await startClaude();
     claude.fail({ kind: 'overloaded', streamErrorAfter: 1 });
-    const { url } = await start({
-      upstreams: ['openai'],
-      config: ({ openai }) => `
-model_list:${claudeEntry(claude, '\n      order: 1')}
-  - model_name: claude
-    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k, order: 2 }
-`,
-    });
+    const { url } = await startClaudeWithOpenAiBackup(claude);
     const payloads = sseData(await (await chat(url, 'claude', { stream: true })).text());
     assert.equal(payloads.at(-1), '[DONE]');
     assert.equal(streamedText(streamChunks(payloads)), 'Hello from openai');
@@ -211,17 +217,7 @@ model_list:${claudeEntry(claude, '\n      order: 1')}
   void test('fallbacks claude → gpt-4o carry a request anthropic rate-limits (429)', async () => {
     const claude = await startClaude();
     claude.fail({ kind: 'rate_limit' });
-    const { url, upstreams } = await start({
-      upstreams: ['openai'],
-      config: ({ openai }) => `
-model_list:${claudeEntry(claude)}
-  - model_name: gpt-4o
-    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k }
-router_settings:
-  num_retries: 0
-  fallbacks: [{ claude: [gpt-4o] }]
-`,
-    });
+    const { url, upstreams } = await startClaudeFallingBackToGpt4o(claude);
     const response = await chat(url, 'claude');
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('x-litellm-attempted-fallbacks'), '1');
@@ -233,17 +229,7 @@ router_settings:
   void test('when the fallback fails too, the client gets the original 429 naming Anthropic', async () => {
     const claude = await startClaude();
     claude.fail({ kind: 'rate_limit' });
-    const { url, upstreams } = await start({
-      upstreams: ['openai'],
-      config: ({ openai }) => `
-model_list:${claudeEntry(claude)}
-  - model_name: gpt-4o
-    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k }
-router_settings:
-  num_retries: 0
-  fallbacks: [{ claude: [gpt-4o] }]
-`,
-    });
+    const { url, upstreams } = await startClaudeFallingBackToGpt4o(claude);
     upstreams.openai.fail({ kind: 'server_error' });
     const error = await expectOpenAiError(await chat(url, 'claude'), 429);
     assert.match(error.message, /AnthropicException/);

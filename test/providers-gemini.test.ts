@@ -42,6 +42,19 @@ function geminiEntry(group: string, mock: MockGemini, extra = ''): string {
       api_key: ${GEMINI_KEY}${extra}`;
 }
 
+/** A gateway with `flash` on the Gemini mock, `gpt` on an OpenAI mock, and `routerSettings`. */
+function startFlashAndGpt(mock: MockGemini, routerSettings: string) {
+  return start({
+    upstreams: ['openai'],
+    config: ({ openai }) => `
+model_list:${geminiEntry('flash', mock)}
+  - model_name: gpt
+    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k }
+router_settings:
+${routerSettings}`,
+  });
+}
+
 void describe('gemini/ deployments', E2E_SUITE, () => {
   void test('answer in OpenAI format; the key travels in x-goog-api-key, not the URL', async (t) => {
     const mock = await gemini(t);
@@ -114,17 +127,10 @@ model_list:${geminiEntry('chat', mock, '\n      order: 1')}
   void test('a streamed 429 falls back to another group before the first byte', async (t) => {
     const mock = await gemini(t);
     mock.fail({ status: 429, routes: ['stream'] });
-    const { url, upstreams } = await start({
-      upstreams: ['openai'],
-      config: ({ openai }) => `
-model_list:${geminiEntry('flash', mock)}
-  - model_name: gpt
-    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k }
-router_settings:
-  num_retries: 0
-  fallbacks: [{ flash: [gpt] }]
-`,
-    });
+    const { url, upstreams } = await startFlashAndGpt(
+      mock,
+      '  num_retries: 0\n  fallbacks: [{ flash: [gpt] }]\n',
+    );
     const response = await chat(url, 'flash', { stream: true });
     assert.equal(response.status, 200);
     const payloads = sseData(await response.text());
@@ -136,16 +142,10 @@ router_settings:
   void test('a blocked prompt runs content_policy_fallbacks', async (t) => {
     const mock = await gemini(t);
     mock.fail({ blockReason: 'SAFETY' });
-    const { url } = await start({
-      upstreams: ['openai'],
-      config: ({ openai }) => `
-model_list:${geminiEntry('flash', mock)}
-  - model_name: gpt
-    litellm_params: { model: openai/gpt-4o, api_base: ${openai.baseUrl}, api_key: k }
-router_settings:
-  content_policy_fallbacks: [{ flash: [gpt] }]
-`,
-    });
+    const { url } = await startFlashAndGpt(
+      mock,
+      '  content_policy_fallbacks: [{ flash: [gpt] }]\n',
+    );
     const response = await chat(url, 'flash');
     assert.equal(response.status, 200);
     assert.equal(await chatContent(response), 'Hello from openai');

@@ -4,10 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { MockUpstream } from '../src/testing/index.ts';
+import { type MockUpstream, seededRandom } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
 import { chat, waitFor } from './helpers/http.ts';
-import { seededRandom } from './helpers/random.ts';
 
 const start = useGateways();
 

@@ -18,6 +18,7 @@ import { refusedUrl, startLoopbackServer } from './testing/loopback-server.ts';
 import type { LoopbackHandler, LoopbackServer } from './testing/loopback-server.ts';
 import { createHttpTransport } from './transport/http-transport.ts';
 import type { HttpTransportOptions } from './transport/http-transport.ts';
+import { providerRequest } from './testing/provider-request.ts';
 
 interface Setup {
   readonly provider: Provider;
@@ -53,7 +54,7 @@ function chatRequest(
     fallbacks: ['other-group'],
     ...(stream === undefined ? {} : { stream }),
   };
-  return { operation: 'chat', deployment, body, signal: new AbortController().signal, ...rest };
+  return providerRequest(deployment, body, rest);
 }
 
 function sendFixture(name: string): LoopbackHandler {

@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Deployment } from '../core/deployment.ts';
 import { NO_STATS, type LatencyKind, type RoutingStats } from '../core/routing-stats.ts';
+import { seededRandom } from '../testing/seeded-random.ts';
 import type { PickContext, RoutingStrategy } from './strategy.ts';
+
+/** Re-exported so strategy tests take their whole kit from here. */
+export { seededRandom } from '../testing/seeded-random.ts';
 
 /** A PickContext for tests: nothing tracked, not a stream, Math.random unless given. */
 export function pickContext(overrides: Partial<PickContext> = {}): PickContext {
@@ -19,18 +23,6 @@ export function pickContext(overrides: Partial<PickContext> = {}): PickContext {
     stream: false,
     inputTokens: 0,
     ...overrides,
-  };
-}
-
-/** A seeded uniform source (mulberry32): the same sequence for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 

@@ -1,4 +1,5 @@
 export { createFakeClock, type FakeClock } from './fake-clock.ts';
+export { seededRandom } from './seeded-random.ts';
 export { type FaultKind, type OpenAiErrorBody } from './mock-errors.ts';
 export { type Fault } from './mock-faults.ts';
 export { type CapturedRequest, type MockUpstreamHits } from './mock-state.ts';

@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from '../core/openai-types.ts';
 import type { ErrorContext, FaultKind } from './mock-errors.ts';
-import type { Fault } from './mock-faults.ts';
+import type { Fault, FaultAnswer } from './mock-faults.ts';
 import { type ReplyTemplate, splitReply } from './mock-wire.ts';
 
 /** Anthropic's error envelope. */
@@ -137,10 +137,7 @@ export function anthropicStatusError(status: number, context: ErrorContext): Ant
 }
 
 /** The status, headers and body an error fault answers with, in Anthropic's shape. */
-export function anthropicFaultAnswer(
-  fault: Fault,
-  context: ErrorContext,
-): { status: number; headers: Readonly<Record<string, string>>; body: unknown } {
+export function anthropicFaultAnswer(fault: Fault, context: ErrorContext): FaultAnswer {
   const spec = fault.kind === undefined ? undefined : KINDS[fault.kind];
   const status = fault.status ?? spec?.status ?? 500;
   const body = fault.body ?? spec?.body(context) ?? anthropicStatusError(status, context);

@@ -18,7 +18,14 @@ import {
 } from './mock-anthropic-wire.ts';
 import type { ErrorContext } from './mock-errors.ts';
 import { type Fault, isErrorFault } from './mock-faults.ts';
-import { isRecord, parseBody, pathOf, readBody, type RequestHandler, send } from './mock-http.ts';
+import { isRecord, type RequestHandler, send } from './mock-http.ts';
+import {
+  type AcceptedRequest,
+  answerAfterLatency,
+  createRecordingHandler,
+  playStreamFault,
+  sendFaultAnswer,
+} from './mock-pipeline.ts';
 import type { MockState } from './mock-state.ts';
 import {
   type MockUpstream,
@@ -67,7 +74,8 @@ export function createAnthropicApiHandler(state: MockState): RequestHandler {
   const reject = (res: ServerResponse, status: number, type: string, message: string): void =>
     send(res, status, JSON.stringify(anthropicError(type, message)), ownHeaders);
 
-  function accept(res: ServerResponse, req: RequestLike, path: string, body: unknown): void {
+  function accept(res: ServerResponse, req: AcceptedRequest): void {
+    const { path, body } = req;
     if (req.method === 'GET' && path === '/v1/models') {
       const data = state.models.map((id) => ({ type: 'model', id, display_name: id }));
       send(res, 200, JSON.stringify({ data, has_more: false }), ownHeaders);
@@ -85,10 +93,7 @@ export function createAnthropicApiHandler(state: MockState): RequestHandler {
     const call = createCall(body as JsonObject);
     const fault =
       state.faults.size() === 0 ? undefined : state.faults.take(path, path, call.stream);
-    const wait = fault?.latencyMs ?? state.latencyMs;
-    if (wait <= 0) return proceed(res, call, fault);
-    const timer = setTimeout(() => proceed(res, call, fault), wait);
-    res.once('close', () => clearTimeout(timer));
+    answerAfterLatency(state, res, fault, (applied) => answer(res, call, applied));
   }
 
   function createCall(body: JsonObject): Call {
@@ -99,51 +104,24 @@ export function createAnthropicApiHandler(state: MockState): RequestHandler {
     return { stream: body.stream === true, reply: state.reply, meta, error };
   }
 
-  function proceed(res: ServerResponse, call: Call, fault: Fault | undefined): void {
-    if (res.destroyed) return;
-    if (fault?.hang === true) {
-      const forget = state.hold(() => answer(res, call, undefined));
-      res.once('close', forget);
-      return;
-    }
-    answer(res, call, fault);
-  }
-
   function answer(res: ServerResponse, call: Call, fault: Fault | undefined): void {
     if (res.destroyed) return;
-    const frames = call.stream ? streamFrames(call.reply, call.meta) : [];
     if (fault !== undefined && call.stream) {
-      if (fault.streamCutAfter !== undefined) {
-        startStream(res, fault);
-        const payload = frames.slice(0, fault.streamCutAfter).join('');
-        if (payload.length === 0) res.flushHeaders();
-        res.write(payload, () => res.destroy());
-        return;
-      }
-      if (fault.streamErrorAfter !== undefined) {
-        startStream(res, fault);
-        const head = frames.slice(0, fault.streamErrorAfter).join('');
-        res.end(head + streamErrorFrame(fault, call.error));
-        return;
-      }
-      if (fault.streamStallAfter !== undefined) {
-        startStream(res, fault);
-        res.write(frames.slice(0, fault.streamStallAfter).join(''));
-        const forget = state.hold(() => res.end(frames.slice(fault.streamStallAfter).join('')));
-        res.once('close', forget);
-        return;
-      }
+      const played = playStreamFault(state, res, fault, {
+        start: () => startStream(res, fault),
+        frames: () => streamFrames(call.reply, call.meta),
+        errorFrame: () => streamErrorFrame(fault, call.error),
+        // A released stall finishes the message it held back.
+        release: (rest) => rest.join(''),
+      });
+      if (played) return;
     }
     if (fault !== undefined && isErrorFault(fault)) {
-      const { status, headers, body } = anthropicFaultAnswer(fault, call.error);
-      const text = typeof body === 'string';
-      const type = text ? 'text/plain; charset=utf-8' : 'application/json';
-      send(res, status, text ? body : JSON.stringify(body), { ...ownHeaders, ...headers }, type);
-      return;
+      return sendFaultAnswer(res, anthropicFaultAnswer(fault, call.error), ownHeaders);
     }
     if (call.stream) {
       startStream(res, fault);
-      res.end(frames.join(''));
+      res.end(streamFrames(call.reply, call.meta).join(''));
       return;
     }
     send(res, 200, messageJson(call.reply, call.meta), { ...ownHeaders, ...fault?.headers });
@@ -158,22 +136,9 @@ export function createAnthropicApiHandler(state: MockState): RequestHandler {
     });
   }
 
-  return (req, res, url) => {
-    const method = req.method ?? 'GET';
-    const path = pathOf(url);
-    readBody(req, (raw) => {
-      const parsed = parseBody(raw);
-      const body = parsed.ok ? parsed.value : parsed.raw;
-      state.record(method, path, url, req.headers, body);
-      if (parsed.ok) accept(res, { method, headers: req.headers }, path, body);
-      else reject(res, 400, 'invalid_request_error', 'The request body is not valid JSON.');
-    });
-  };
-}
-
-interface RequestLike {
-  readonly method: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  return createRecordingHandler(state, accept, (res) =>
+    reject(res, 400, 'invalid_request_error', 'The request body is not valid JSON.'),
+  );
 }
 
 interface Problem {
@@ -183,7 +148,7 @@ interface Problem {
 }
 
 /** What the real API refuses before answering; undefined when the request would be served. */
-function checkRequest(headers: RequestLike['headers'], body: unknown): Problem | undefined {
+function checkRequest(headers: AcceptedRequest['headers'], body: unknown): Problem | undefined {
   const invalid = (message: string): Problem => ({
     status: 400,
     type: 'invalid_request_error',

@@ -6,7 +6,15 @@ import type { ServerResponse } from 'node:http';
 import type { JsonObject } from '../core/openai-types.ts';
 import { type ErrorContext, openAiError } from './mock-errors.ts';
 import { type Fault, faultAnswer, isErrorFault, streamErrorBody } from './mock-faults.ts';
-import { isRecord, parseBody, pathOf, readBody, type RequestHandler, send } from './mock-http.ts';
+import { isRecord, type RequestHandler, send } from './mock-http.ts';
+import {
+  type AcceptedRequest,
+  answerAfterLatency,
+  createRecordingHandler,
+  playStreamFault,
+  sendFaultAnswer,
+  type StreamFraming,
+} from './mock-pipeline.ts';
 import type { MockState } from './mock-state.ts';
 import {
   type CallMeta,
@@ -105,7 +113,7 @@ export function createApiHandler(state: MockState): RequestHandler {
   };
   const models = modelsJson(state.models, state.name, Math.floor(Date.now() / 1000));
 
-  function accept(res: ServerResponse, method: string, path: string, body: unknown): void {
+  function accept(res: ServerResponse, { method, path, body }: AcceptedRequest): void {
     const found = routeOf(method, path);
     if (found === undefined) {
       const message = `Invalid URL (${method} ${path})`;
@@ -119,13 +127,7 @@ export function createApiHandler(state: MockState): RequestHandler {
     const call = createCall(found, isRecord(body) ? body : {});
     const fault =
       state.faults.size() === 0 ? undefined : state.faults.take(path, found.canonical, call.stream);
-    const wait = fault?.latencyMs ?? state.latencyMs;
-    if (wait <= 0) {
-      proceed(res, call, fault);
-      return;
-    }
-    const timer = setTimeout(() => proceed(res, call, fault), wait);
-    res.once('close', () => clearTimeout(timer));
+    answerAfterLatency(state, res, fault, (applied) => answer(res, call, applied));
   }
 
   function createCall(found: Route, body: JsonObject): Call {
@@ -145,27 +147,14 @@ export function createApiHandler(state: MockState): RequestHandler {
     return { route: found, body, stream, reply: state.reply, meta, error };
   }
 
-  /** After the fault's latency: hang until released, or answer (failing as the fault says). */
-  function proceed(res: ServerResponse, call: Call, fault: Fault | undefined): void {
-    if (res.destroyed) return;
-    if (fault?.hang === true) {
-      // Released by reset(): the faults are gone by then, so the request gets a healthy answer.
-      const forget = state.hold(() => answer(res, call, undefined));
-      res.once('close', forget);
-      return;
-    }
-    answer(res, call, fault);
-  }
-
   function answer(res: ServerResponse, call: Call, fault: Fault | undefined): void {
     if (res.destroyed) return;
     if (fault !== undefined && call.stream) {
-      if (fault.streamCutAfter !== undefined)
-        return streamCut(res, call, fault.streamCutAfter, fault);
-      if (fault.streamErrorAfter !== undefined) return streamError(res, call, fault);
-      if (fault.streamStallAfter !== undefined) return streamStall(res, call, fault);
+      if (playStreamFault(state, res, fault, framing(res, call, fault))) return;
     }
-    if (fault !== undefined && isErrorFault(fault)) return sendFault(res, fault, call.error);
+    if (fault !== undefined && isErrorFault(fault)) {
+      return sendFaultAnswer(res, faultAnswer(fault, call.error), ownHeaders);
+    }
     const headers = fault?.headers ? { ...ownHeaders, ...fault.headers } : ownHeaders;
     const { reply, meta } = call;
     switch (call.route.endpoint) {
@@ -189,18 +178,6 @@ export function createApiHandler(state: MockState): RequestHandler {
     }
   }
 
-  function sendFault(res: ServerResponse, fault: Fault, context: ErrorContext): void {
-    const { status, headers, body } = faultAnswer(fault, context);
-    const text = typeof body === 'string';
-    send(
-      res,
-      status,
-      text ? body : JSON.stringify(body),
-      { ...ownHeaders, ...headers },
-      text ? 'text/plain; charset=utf-8' : 'application/json',
-    );
-  }
-
   function startStream(res: ServerResponse, fault: Fault | undefined): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -210,39 +187,16 @@ export function createApiHandler(state: MockState): RequestHandler {
     });
   }
 
-  /** Sends `count` chunks, then destroys the socket: the client sees a body cut short. */
-  function streamCut(res: ServerResponse, call: Call, count: number, fault: Fault): void {
-    startStream(res, fault);
-    const payload = sseFrames(chunksOf(call).slice(0, count));
-    if (payload.length === 0) res.flushHeaders();
-    // Destroy only once the bytes are out, or the cut would swallow the chunks it promised.
-    res.write(payload, () => res.destroy());
+  /** OpenAI's framing: `data:` events, an error object as the last event, `[DONE]` to end. */
+  function framing(res: ServerResponse, call: Call, fault: Fault): StreamFraming {
+    return {
+      start: () => startStream(res, fault),
+      frames: () => chunksOf(call).map((chunk) => sseFrames([chunk])),
+      errorFrame: () => `data: ${JSON.stringify(streamErrorBody(fault, call.error))}\n\n`,
+      // A released stall ends the stream without the chunks it held back.
+      release: () => SSE_DONE,
+    };
   }
 
-  /** Sends `streamErrorAfter` chunks, then an error event, and ends without `[DONE]`. */
-  function streamError(res: ServerResponse, call: Call, fault: Fault): void {
-    startStream(res, fault);
-    const error = JSON.stringify(streamErrorBody(fault, call.error));
-    res.end(`${sseFrames(chunksOf(call).slice(0, fault.streamErrorAfter))}data: ${error}\n\n`);
-  }
-
-  /** Sends `streamStallAfter` chunks, then stays silent until reset() (which ends it) or the client leaves. */
-  function streamStall(res: ServerResponse, call: Call, fault: Fault): void {
-    startStream(res, fault);
-    res.write(sseFrames(chunksOf(call).slice(0, fault.streamStallAfter)));
-    const forget = state.hold(() => res.end(SSE_DONE));
-    res.once('close', forget);
-  }
-
-  return (req, res, url) => {
-    const method = req.method ?? 'GET';
-    const path = pathOf(url);
-    readBody(req, (raw) => {
-      const parsed = parseBody(raw);
-      const body = parsed.ok ? parsed.value : parsed.raw;
-      state.record(method, path, url, req.headers, body);
-      if (parsed.ok) accept(res, method, path, body);
-      else send(res, 400, MALFORMED_JSON, ownHeaders);
-    });
-  };
+  return createRecordingHandler(state, accept, (res) => send(res, 400, MALFORMED_JSON, ownHeaders));
 }

@@ -6,13 +6,15 @@
  * streams, as an exception message after the first text delta.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   encodeAwsEvent,
   type EventStreamMessage,
 } from '../providers/transport/aws-event-stream.ts';
+import { createCountedQueue } from './counted-queue.ts';
 import { checkAuth, type MockAwsCredentials } from './mock-bedrock-auth.ts';
+import { countByPath, flattenHeaders, readBody, sendJson } from './mock-http.ts';
+import { listenOnLoopback } from './mock-loopback.ts';
 
 export type { MockAwsCredentials } from './mock-bedrock-auth.ts';
 
@@ -106,22 +108,16 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
     credentials: options.credentials ?? [MOCK_AWS_CREDENTIALS],
     apiKeys: options.apiKeys ?? [],
   };
-  const faults: { fault: BedrockFault; left: number }[] = [];
+  const faults = createCountedQueue<BedrockFault>();
   const calls: BedrockCall[] = [];
-  const byPath = new Map<string, number>();
 
-  const nextFault = (stream: boolean): BedrockFault | undefined => {
-    const entry = faults[0];
-    if (entry === undefined || (entry.fault.midStream === true && !stream)) return undefined;
-    entry.left -= 1;
-    if (entry.left <= 0) faults.shift();
-    return entry.fault;
-  };
+  // Strictly in order: a mid-stream fault at the head holds back the faults queued after it.
+  const nextFault = (stream: boolean): BedrockFault | undefined =>
+    faults.take((fault, index) => index === 0 && (fault.midStream !== true || stream));
 
   async function handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const url = req.url ?? '/';
     const path = url.split('?')[0]!;
-    byPath.set(path, (byPath.get(path) ?? 0) + 1);
     const route = ROUTE.exec(path);
     const failure = await checkAuth(
       { method: req.method ?? '', url, headers: req.headers, body },
@@ -130,7 +126,7 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
     calls.push({
       path,
       modelId: route === null ? '' : decodeURIComponent(route[1]!),
-      headers: flatten(req),
+      headers: flattenHeaders(req.headers),
       body: parseJson(body),
       authentic: failure === undefined,
     });
@@ -146,35 +142,27 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
     const fault = nextFault(stream);
     if (fault !== undefined && fault.midStream !== true) return sendError(res, fault);
     const usage = usageFor(body, reply);
-    if (!stream) return sendJson(res, 200, converseAnswer(reply, usage));
+    if (!stream) return sendJson(res, 200, converseAnswer(reply, usage), requestId());
     writeStream(res, reply, usage, fault);
   }
 
-  const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => {
-      handle(req, res, Buffer.concat(parts).toString('utf8')).catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenOnLoopback((req, res) =>
+    readBody(req, (body) => {
+      handle(req, res, body).catch(() => res.destroy());
+    }),
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    hits: () => ({ total: calls.length, byPath: Object.fromEntries(byPath) }),
+    url: server.url,
+    hits: () => countByPath(calls),
     requests: () => [...calls],
     fail(fault) {
-      faults.push({ fault, left: fault.times ?? 1 });
+      faults.add(fault, fault.times ?? 1);
     },
     setReply(text) {
       reply = text;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 
@@ -249,24 +237,13 @@ function sendError(res: ServerResponse, fault: BedrockFault): void {
     res,
     fault.status ?? known?.status ?? 500,
     { message: fault.message ?? known?.message ?? fault.type },
-    headers,
+    { ...requestId(), ...headers },
   );
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
+/** Every Bedrock answer names its request, as AWS services do. */
+function requestId(): Record<string, string> {
+  return { 'x-amzn-requestid': randomUUID() };
 }
 
 /** Every `text` string anywhere in a Converse body. */
@@ -276,14 +253,6 @@ function textOf(value: unknown): string {
   return Object.entries(value)
     .map(([key, inner]) => (key === 'text' && typeof inner === 'string' ? inner : textOf(inner)))
     .join('');
-}
-
-function flatten(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }
 
 function parseJson(text: string): unknown {

@@ -8,6 +8,7 @@ import {
   kindStatus,
   statusError,
 } from './mock-errors.ts';
+import { createCountedQueue } from './counted-queue.ts';
 
 /**
  * A misbehaviour to inject into the mock upstream, programmatically (`fail`) or over the
@@ -149,7 +150,7 @@ export interface FaultQueue {
 
 /** An empty {@link FaultQueue}. */
 export function createFaultQueue(): FaultQueue {
-  const queue: { fault: Fault; remaining: number }[] = [];
+  const queue = createCountedQueue<Fault>();
 
   function matches(fault: Fault, path: string, canonicalPath: string, stream: boolean): boolean {
     if (!stream && isStreamFault(fault)) return false;
@@ -158,23 +159,11 @@ export function createFaultQueue(): FaultQueue {
   }
 
   return {
-    add(fault) {
-      queue.push({ fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
-    },
-    take(path, canonicalPath, stream) {
-      for (let i = 0; i < queue.length; i++) {
-        const entry = queue[i];
-        if (entry === undefined || !matches(entry.fault, path, canonicalPath, stream)) continue;
-        entry.remaining -= 1;
-        if (entry.remaining <= 0) queue.splice(i, 1);
-        return entry.fault;
-      }
-      return undefined;
-    },
-    clear() {
-      queue.length = 0;
-    },
-    size: () => queue.length,
+    add: (fault) => queue.add(fault, fault.times),
+    take: (path, canonicalPath, stream) =>
+      queue.take((fault) => matches(fault, path, canonicalPath, stream)),
+    clear: () => queue.clear(),
+    size: () => queue.size(),
   };
 }
 

@@ -4,10 +4,11 @@
  * models/{m}:{method}`), SSE streaming, embeddings, Google-shaped error injection, and the OAuth
  * token endpoint (`POST /token`) that Vertex service accounts exchange a signed JWT at.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createCountedQueue } from './counted-queue.ts';
 import { parseBody, pathOf, readBody } from './mock-http.ts';
+import { listenOnLoopback } from './mock-loopback.ts';
 import {
   generateContentAnswer,
   googleErrorBody,
@@ -95,18 +96,14 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
   const name = options.name ?? 'gemini';
   let reply = options.reply ?? `Hello from ${name}`;
   let functionCall: MockFunctionCall | undefined;
-  let faults: { fault: GeminiFault; left: number }[] = [];
+  const faults = createCountedQueue<GeminiFault>();
   let captured: GeminiCapturedRequest[] = [];
   let issued: string[] = [];
 
   function takeFault(route: GeminiRoute): GeminiFault | undefined {
-    const entry = faults.find(({ fault }) =>
+    return faults.take((fault) =>
       (fault.routes ?? ['generate', 'stream', 'embed']).includes(route),
     );
-    if (entry === undefined) return undefined;
-    entry.left -= 1;
-    if (entry.left <= 0) faults = faults.filter((other) => other !== entry);
-    return entry.fault;
   }
 
   function sendError(res: ServerResponse, fault: GeminiFault): void {
@@ -190,7 +187,7 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
     }
   }
 
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const url = req.url ?? '/';
     const path = pathOf(url);
     readBody(req, (raw) => {
@@ -218,8 +215,7 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
       answer(res, route, body, match[1] ?? 'unknown');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = server.url;
 
   return {
     url,
@@ -232,7 +228,7 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
     requests: () => [...captured],
     tokens: () => [...issued],
     fail(fault) {
-      faults.push({ fault, left: fault.times ?? 1 });
+      faults.add(fault, fault.times ?? 1);
     },
     setReply(text) {
       reply = text;
@@ -241,16 +237,12 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
       functionCall = call;
     },
     reset() {
-      faults = [];
+      faults.clear();
       captured = [];
       issued = [];
       functionCall = undefined;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => server.close(),
   };
 }
 

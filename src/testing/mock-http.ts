@@ -1,5 +1,5 @@
-/** Small `node:http` helpers shared by the mock's API and control handlers. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** Small `node:http` helpers shared by every mock: reading, parsing, answering, counting. */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 /** Handles one request; `url` is `req.url`, already defaulted. */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, url: string) => void;
@@ -54,6 +54,36 @@ export function send(
     ...headers,
   });
   res.end(body);
+}
+
+/** Sends `body` as JSON; `headers` go after the content headers, so they may override them. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+  contentType = 'application/json',
+): void {
+  send(res, status, JSON.stringify(body), headers, contentType);
+}
+
+/** Lower-case header names to one value each; repeated headers joined with `, `. */
+export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** Request counts of a mock that keeps every request: in total and by path. */
+export function countByPath(requests: readonly { readonly path: string }[]): {
+  total: number;
+  byPath: Record<string, number>;
+} {
+  const byPath: Record<string, number> = {};
+  for (const { path } of requests) byPath[path] = (byPath[path] ?? 0) + 1;
+  return { total: requests.length, byPath };
 }
 
 /** 204, the control API's answer to a command. */

@@ -3,9 +3,10 @@
  * `/api/chat` (NDJSON streams unless `stream: false`, as Ollama does) and `/api/embed`. For tests
  * of the `ollama/` and `ollama_chat/` providers; OpenAI-compatible servers use startMockUpstream.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { isRecord, parseBody, pathOf, readBody } from './mock-http.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createCountedQueue } from './counted-queue.ts';
+import { countByPath, isRecord, parseBody, pathOf, readBody, sendJson } from './mock-http.ts';
+import { listenOnLoopback } from './mock-loopback.ts';
 
 /** An injected failure. Faults queue in order; the first matching one applies. */
 export interface OllamaFault {
@@ -49,6 +50,9 @@ export interface MockOllama {
   close(): Promise<void>;
 }
 
+/** Ollama's server (Go's net/http) names the charset. */
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
 const DEFAULT_ERRORS: Readonly<Record<number, string>> = {
   400: 'invalid request',
   401: 'unauthorized',
@@ -60,19 +64,11 @@ const DEFAULT_ERRORS: Readonly<Record<number, string>> = {
 /** Starts a mock Ollama on an ephemeral loopback port. `reply` defaults to `Hello from ollama`. */
 export async function startMockOllama(options: { reply?: string } = {}): Promise<MockOllama> {
   let reply = options.reply ?? 'Hello from ollama';
-  let faults: OllamaFault[] = [];
+  const faults = createCountedQueue<OllamaFault>();
   let captured: OllamaRequest[] = [];
 
-  const takeFault = (path: string): OllamaFault | undefined => {
-    const index = faults.findIndex((fault) => fault.path === undefined || fault.path === path);
-    const fault = faults[index];
-    if (fault === undefined) return undefined;
-    if (fault.times !== undefined) {
-      fault.times -= 1;
-      if (fault.times <= 0) faults = faults.filter((_, i) => i !== index);
-    }
-    return fault;
-  };
+  const takeFault = (path: string): OllamaFault | undefined =>
+    faults.take((fault) => fault.path === undefined || fault.path === path);
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const path = pathOf(req.url ?? '/');
@@ -80,7 +76,7 @@ export async function startMockOllama(options: { reply?: string } = {}): Promise
     const body = parsed.ok && isRecord(parsed.value) ? parsed.value : null;
     captured.push({ path, headers: req.headers, body });
     if (!['/api/generate', '/api/chat', '/api/embed'].includes(path) || req.method !== 'POST') {
-      sendJson(res, 404, { error: '404 page not found' });
+      sendJson(res, 404, { error: '404 page not found' }, {}, JSON_UTF8);
       return;
     }
     const model = typeof body?.model === 'string' ? body.model : 'unknown';
@@ -89,13 +85,19 @@ export async function startMockOllama(options: { reply?: string } = {}): Promise
     if (fault !== undefined && (fault.streamErrorAfter === undefined || !stream)) {
       const status = fault.status ?? 500;
       const error = fault.error ?? DEFAULT_ERRORS[status] ?? 'internal error';
-      sendJson(res, status, { error }, fault.headers);
+      sendJson(res, status, { error }, fault.headers, JSON_UTF8);
       return;
     }
     if (path === '/api/embed') {
       const inputs = Array.isArray(body?.input) ? body.input : [body?.input];
       const embeddings = inputs.map((_, i) => [0.1 * (i + 1), -0.2, 0.3]);
-      sendJson(res, 200, { model, embeddings, prompt_eval_count: 4 * inputs.length });
+      sendJson(
+        res,
+        200,
+        { model, embeddings, prompt_eval_count: 4 * inputs.length },
+        {},
+        JSON_UTF8,
+      );
       return;
     }
     const chat = path === '/api/chat';
@@ -111,7 +113,7 @@ export async function startMockOllama(options: { reply?: string } = {}): Promise
       eval_count: 3,
     };
     if (!stream) {
-      sendJson(res, 200, { ...final, ...piece(reply) });
+      sendJson(res, 200, { ...final, ...piece(reply) }, {}, JSON_UTF8);
       return;
     }
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
@@ -128,47 +130,24 @@ export async function startMockOllama(options: { reply?: string } = {}): Promise
     res.end(`${JSON.stringify(final)}\n`);
   };
 
-  const server = createServer((req, res) => readBody(req, (raw) => handle(req, res, raw)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenOnLoopback((req, res) =>
+    readBody(req, (raw) => handle(req, res, raw)),
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    hits() {
-      const byPath: Record<string, number> = {};
-      for (const request of captured) byPath[request.path] = (byPath[request.path] ?? 0) + 1;
-      return { total: captured.length, byPath };
-    },
+    url: server.url,
+    hits: () => countByPath(captured),
     requests: () => [...captured],
     fail(fault) {
-      faults.push({ ...fault });
+      faults.add({ ...fault }, fault.times);
     },
     setReply(text) {
       reply = text;
     },
     reset() {
-      faults = [];
+      faults.clear();
       captured = [];
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => server.close(),
   };
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createFaultQueue, type FaultQueue } from './mock-faults.ts';
+import { flattenHeaders } from './mock-http.ts';
 import { createReplyTemplate, type ReplyTemplate } from './mock-wire.ts';
 
 /** Request counters. Control API calls are never counted. */
@@ -125,12 +126,4 @@ export function createMockState(options: {
       for (const release of releases) release();
     },
   };
-}
-
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }

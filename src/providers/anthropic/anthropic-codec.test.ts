@@ -6,6 +6,7 @@ import { GATEWAY_ONLY_FIELDS } from '../openai/request-body.ts';
 import type { ProviderRequest } from '../provider.ts';
 import { ANTHROPIC_TEST_KEY, anthropicDeployment } from './fixtures/fixtures.ts';
 import { createAnthropicCodec, messagesUrl } from './anthropic-codec.ts';
+import { providerRequest } from '../testing/provider-request.ts';
 
 const codec = createAnthropicCodec({ now: () => 1_700_000_000_000 });
 
@@ -13,13 +14,7 @@ function request(
   body: GatewayRequestBody,
   overrides: Partial<ProviderRequest> = {},
 ): ProviderRequest {
-  return {
-    operation: 'chat',
-    deployment: anthropicDeployment(),
-    body,
-    signal: new AbortController().signal,
-    ...overrides,
-  };
+  return providerRequest(anthropicDeployment(), body, overrides);
 }
 
 function sent(body: GatewayRequestBody, operation: Operation = 'chat'): JsonObject {

@@ -4,6 +4,7 @@ import type { GatewayRequestBody } from '../../core/openai-types.ts';
 import { TEST_API_KEY, testDeployment } from '../openai/fixtures/fixtures.ts';
 import type { ProviderRequest } from '../provider.ts';
 import { createAzureCodec } from './azure-codec.ts';
+import { providerRequest } from '../testing/provider-request.ts';
 
 const codec = createAzureCodec();
 
@@ -21,13 +22,7 @@ function request(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
     api_version: '2099-01-01',
     num_retries: 3,
   };
-  return {
-    operation: 'chat',
-    deployment,
-    body,
-    signal: new AbortController().signal,
-    ...overrides,
-  };
+  return providerRequest(deployment, body, overrides);
 }
 
 void test('azure encode targets the deployment URL with api-version and an api-key header', () => {

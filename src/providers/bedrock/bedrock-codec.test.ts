@@ -12,6 +12,7 @@ import {
   TEST_SECRET_ACCESS_KEY,
   TEST_SESSION_TOKEN,
 } from './fixtures/fixtures.ts';
+import { providerRequest } from '../testing/provider-request.ts';
 
 const NOW = Date.parse('2024-06-01T12:34:56Z');
 const codec = createBedrockCodec({ now: () => NOW, newId: () => 'chatcmpl-fixed' });
@@ -36,7 +37,7 @@ function encode(
   body: GatewayRequestBody = BODY,
   operation: Operation = 'chat',
 ): Promise<HttpCall> {
-  return codec.encode({ operation, deployment, body, signal: new AbortController().signal });
+  return codec.encode(providerRequest(deployment, body, { operation }));
 }
 
 /** The call as a server receives it: path and headers as sent, host from the URL. */

@@ -10,14 +10,11 @@ import { deploymentSecrets, redactSecrets } from '../../core/redact.ts';
 import { kindForStatus, type ErrorKind } from '../../errors/error-table.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { parseRetryAfterMs } from '../../resilience/retry-after.ts';
-import { asObject } from '../openai/error-mapping.ts';
+import { asObject, parseJson, truncateDetail } from '../openai/error-mapping.ts';
 import type { UpstreamFailure } from '../provider.ts';
 
 /** LiteLLM's exception label for Bedrock. */
 export const BEDROCK_ERROR_LABEL = 'BedrockException';
-
-/** Longest upstream text quoted in an error message, in characters. */
-const MAX_DETAIL_CHARS = 500;
 
 /**
  * Bedrock's error names (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
@@ -97,7 +94,7 @@ function bedrockError(failure: BedrockFailure): GatewayError {
   if (kind === 'BadRequestError' && CONTEXT_WINDOW.test(failure.message)) {
     kind = 'ContextWindowExceededError';
   }
-  const detail = truncate(redactSecrets(failure.message, deploymentSecrets(deployment)));
+  const detail = truncateDetail(redactSecrets(failure.message, deploymentSecrets(deployment)));
   return new GatewayError(kind, `litellm.${kind}: ${BEDROCK_ERROR_LABEL} - ${detail}`, {
     ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
     upstreamStatus: status,
@@ -122,16 +119,4 @@ function messageOf(body: Record<string, unknown> | undefined, text: string): str
     if (typeof candidate === 'string' && candidate !== '') return candidate;
   }
   return text.trim();
-}
-
-function truncate(text: string): string {
-  return text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS)}…`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

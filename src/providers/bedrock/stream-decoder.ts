@@ -9,7 +9,7 @@
 import type { Deployment } from '../../core/deployment.ts';
 import type { ChatCompletionChunk, JsonObject, StreamChunk } from '../../core/openai-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { asObject } from '../openai/error-mapping.ts';
+import { asObject, parseJson } from '../openai/error-mapping.ts';
 import type { SseEvent, StreamDecoder } from '../provider.ts';
 import { EVENT_STREAM_ERROR } from '../transport/aws-event-stream.ts';
 import { finishReasonOf, usageOf, type CompletionStamp } from './converse-response.ts';
@@ -95,12 +95,4 @@ export function createConverseStreamDecoder(
 
 function blockIndex(payload: JsonObject): number {
   return typeof payload.contentBlockIndex === 'number' ? payload.contentBlockIndex : 0;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

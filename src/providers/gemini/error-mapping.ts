@@ -9,11 +9,8 @@ import type { Deployment } from '../../core/deployment.ts';
 import { kindForStatus, type ErrorKind } from '../../errors/error-table.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { MAX_RETRY_AFTER_MS, parseRetryAfterMs } from '../../resilience/retry-after.ts';
-import { asObject, redact } from '../openai/error-mapping.ts';
+import { asObject, redact, truncateDetail } from '../openai/error-mapping.ts';
 import type { UpstreamHeaders } from '../provider.ts';
-
-/** Longest upstream text quoted in an error message, in characters. */
-const MAX_DETAIL_CHARS = 500;
 
 /** HTTP statuses of Google's canonical error codes (google.rpc.Code). */
 const STATUS_OF_CODE: Readonly<Record<string, number>> = {
@@ -70,7 +67,7 @@ export function mapGoogleError(failure: GoogleFailure, label: string, nowMs: num
       ? error.message
       : bodyText.trim() || `upstream answered HTTP ${status}`;
   const kind = classify(status, canonical, message, reasonsOf(error));
-  const detail = truncate(redact(message, deployment.apiKey));
+  const detail = truncateDetail(redact(message, deployment.apiKey));
   const retryAfterMs = parseRetryAfterMs(headers, nowMs) ?? retryDelayOf(error);
   return new GatewayError(kind, `litellm.${kind}: ${label} - ${detail}`, {
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
@@ -129,8 +126,4 @@ function retryDelayOf(error: Record<string, unknown> | undefined): number | unde
     if (match) return Math.min(Math.round(Number(match[1]) * 1000), MAX_RETRY_AFTER_MS);
   }
   return undefined;
-}
-
-function truncate(text: string): string {
-  return text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS)}…`;
 }

@@ -5,6 +5,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { HttpCall } from '../provider.ts';
 import { geminiDeployment, TEST_GEMINI_KEY } from './fixtures/fixtures.ts';
 import { createGoogleCodec } from './google-codec.ts';
+import { providerRequest } from '../testing/provider-request.ts';
 
 const codec = createGoogleCodec();
 const deployment = geminiDeployment();
@@ -13,12 +14,9 @@ function encode(
   body: Omit<GatewayRequestBody, 'model'>,
   operation: 'chat' | 'embedding' | 'completion' = 'chat',
 ): HttpCall {
-  const call = codec.encode({
-    operation,
-    deployment,
-    body: { model: 'gemini-flash', ...body },
-    signal: new AbortController().signal,
-  });
+  const call = codec.encode(
+    providerRequest(deployment, { model: 'gemini-flash', ...body }, { operation }),
+  );
   assert.ok(!(call instanceof Promise), 'gemini encodes synchronously');
   return call;
 }

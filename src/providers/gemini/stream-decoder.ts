@@ -7,7 +7,7 @@
  */
 import type { JsonObject, StreamChunk, Usage } from '../../core/openai-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { asObject, redact } from '../openai/error-mapping.ts';
+import { asObject, parseJson, redact } from '../openai/error-mapping.ts';
 import type { SseEvent, StreamDecoder } from '../provider.ts';
 import { mapGoogleError } from './error-mapping.ts';
 import {
@@ -107,12 +107,4 @@ export function createGeminiStreamDecoder(context: DecodeContext): StreamDecoder
       return usage === undefined ? [] : [chunk([], { usage })];
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { ErrorKind } from '../../errors/error-table.ts';
 import { testDeployment, TEST_API_KEY } from '../openai/fixtures/fixtures.ts';
 import { createHuggingfaceCodec, huggingfaceUrl } from './huggingface-preset.ts';
+import { bodyText, fixtureReader, type JsonFixture } from '../testing/fixture-loader.ts';
 
 function tgi(apiBase: string) {
   return testDeployment({ provider: 'huggingface', upstreamModel: 'tgi', apiBase });
@@ -37,14 +37,14 @@ void test('sends the key as a bearer token and the body in OpenAI format', () =>
   });
 });
 
+const readFixture = fixtureReader(new URL('./fixtures/', import.meta.url));
+
 function mapFixture(name: string) {
-  const fixture = JSON.parse(
-    readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'),
-  ) as { status: number; headers: Record<string, string>; body: unknown };
+  const fixture = readFixture(name) as JsonFixture;
   return createHuggingfaceCodec().mapError({
     status: fixture.status,
     headers: fixture.headers,
-    bodyText: JSON.stringify(fixture.body),
+    bodyText: bodyText(fixture),
     deployment: tgi('http://tgi:8080'),
   });
 }

@@ -9,12 +9,9 @@ import type { Deployment } from '../../core/deployment.ts';
 import { kindForStatus, type ErrorKind } from '../../errors/error-table.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { parseRetryAfterMs } from '../../resilience/retry-after.ts';
-import { asObject, redact } from '../openai/error-mapping.ts';
+import { asObject, redact, truncateDetail } from '../openai/error-mapping.ts';
 import type { UpstreamHeaders } from '../provider.ts';
 import { OLLAMA_LABEL } from './ollama-content.ts';
-
-/** Longest upstream text quoted in an error message, in characters. */
-const MAX_DETAIL_CHARS = 500;
 
 /** Ollama's and llama.cpp's words for an input that does not fit the context window. */
 const CONTEXT_WINDOW = /context length|context window|context size|too long|exceeds the context/i;
@@ -45,7 +42,9 @@ export function mapOllamaError(failure: OllamaFailure, nowMs: number): GatewayEr
   const text = errorText(bodyText);
   let kind = kindForStatus(status);
   if (REFINABLE.has(kind) && CONTEXT_WINDOW.test(text)) kind = 'ContextWindowExceededError';
-  const detail = truncate(redact(text || `upstream answered HTTP ${status}`, deployment.apiKey));
+  const detail = truncateDetail(
+    redact(text || `upstream answered HTTP ${status}`, deployment.apiKey),
+  );
   const serverNow = headers.date === undefined ? Number.NaN : Date.parse(headers.date);
   const retryAfterMs = parseRetryAfterMs(headers, Number.isNaN(serverNow) ? nowMs : serverNow);
   return new GatewayError(kind, `litellm.${kind}: ${OLLAMA_LABEL} - ${detail}`, {
@@ -79,8 +78,4 @@ export function errorText(bodyText: string): string {
   const message = asObject(error)?.message;
   if (typeof message === 'string' && message !== '') return message;
   return bodyText.trim();
-}
-
-function truncate(text: string): string {
-  return text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS)}…`;
 }

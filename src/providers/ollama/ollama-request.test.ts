@@ -4,6 +4,7 @@ import type { GatewayRequestBody, JsonObject, Operation } from '../../core/opena
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { createOllamaCodec, type OllamaMode } from './ollama-codec.ts';
 import { ollamaDeployment, OLLAMA_TEST_KEY } from './fixtures/fixtures.ts';
+import { providerRequest } from '../testing/provider-request.ts';
 
 const WEATHER_TOOL = {
   type: 'function',
@@ -44,12 +45,9 @@ function encode(
   operation: Operation = 'chat',
   apiBase = 'http://ollama.test:11434',
 ) {
-  const call = createOllamaCodec({ mode }).encode({
-    operation,
-    deployment: ollamaDeployment({ apiBase }),
-    body: { model: 'local', ...body },
-    signal: new AbortController().signal,
-  });
+  const call = createOllamaCodec({ mode }).encode(
+    providerRequest(ollamaDeployment({ apiBase }), { model: 'local', ...body }, { operation }),
+  );
   return { ...call, json: JSON.parse(call.body ?? '{}') as JsonObject };
 }
 

@@ -53,7 +53,7 @@ export function mapOpenAIError(failure: OpenAIFailure, label: string, nowMs: num
   const payload = parseJson(bodyText);
   const errorObject = asObject(asObject(payload)?.error);
   const kind = refineKind(kindForStatus(status), bodyText.toLowerCase());
-  const detail = truncate(
+  const detail = truncateDetail(
     redact(messageOf(payload, bodyText) || `upstream answered HTTP ${status}`, deployment.apiKey),
   );
   const param = errorObject?.param;
@@ -111,11 +111,13 @@ export function redact(text: string, apiKey: string | undefined): string {
   return text.split(apiKey).join('<redacted>');
 }
 
-function truncate(text: string): string {
+/** `text` cut to the length an error message quotes, with `…` where it was cut. */
+export function truncateDetail(text: string): string {
   return text.length <= MAX_DETAIL_CHARS ? text : `${text.slice(0, MAX_DETAIL_CHARS)}…`;
 }
 
-function parseJson(text: string): unknown {
+/** The JSON value of `text`; undefined when it is not JSON (an upstream's HTML error page). */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -6,6 +6,7 @@ import type { ProviderRequest } from '../provider.ts';
 import { jsonFixture, sseFixture, TEST_API_KEY, testDeployment } from './fixtures/fixtures.ts';
 import { createOpenAICodec, HOSTED_VLLM_PRESET } from './openai-codec.ts';
 import { GATEWAY_ONLY_FIELDS } from './request-body.ts';
+import { providerRequest } from '../testing/provider-request.ts';
 
 const codec = createOpenAICodec();
 
@@ -13,13 +14,7 @@ function request(
   body: GatewayRequestBody,
   overrides: Partial<ProviderRequest> = {},
 ): ProviderRequest {
-  return {
-    operation: 'chat',
-    deployment: testDeployment(),
-    body,
-    signal: new AbortController().signal,
-    ...overrides,
-  };
+  return providerRequest(testDeployment(), body, overrides);
 }
 
 const CHAT_BODY: GatewayRequestBody = {

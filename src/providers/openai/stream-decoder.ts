@@ -2,7 +2,13 @@ import type { Deployment } from '../../core/deployment.ts';
 import type { StreamChunk } from '../../core/openai-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent, StreamDecoder } from '../provider.ts';
-import { asObject, mapOpenAIError, redact, statusOfErrorObject } from './error-mapping.ts';
+import {
+  asObject,
+  mapOpenAIError,
+  parseJson,
+  redact,
+  statusOfErrorObject,
+} from './error-mapping.ts';
 
 /** Options of createOpenAIStreamDecoder(). */
 export interface OpenAIStreamDecoderOptions {
@@ -56,12 +62,4 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       return [chunk];
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 /**
- * A seeded uniform random source (mulberry32), so load-balancing tests draw the same sequence
- * on every run and their tolerances can never flake.
+ * A seeded uniform random source (mulberry32), so tests that draw (load balancing, shuffles,
+ * jitter) see the same sequence on every run and their tolerances can never flake.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

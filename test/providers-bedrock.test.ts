@@ -45,7 +45,11 @@ void describe('bedrock deployments', E2E_SUITE, () => {
   void test('a chat request is signed, sent to Converse and answered in OpenAI format', async () => {
     const mock = await bedrock();
     const { url } = await start({ config: () => `model_list:${bedrockEntry('claude', mock)}\n` });
-    const response = await chat(url, 'claude', { max_tokens: 50, num_retries: 1, metadata: { team: 'a' } });
+    const response = await chat(url, 'claude', {
+      max_tokens: 50,
+      num_retries: 1,
+      metadata: { team: 'a' },
+    });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('x-litellm-model-id'), 'bedrock-claude');
     assert.equal(response.headers.get('x-litellm-model-api-base'), mock.url);

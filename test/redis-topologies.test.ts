@@ -6,12 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Cluster, Redis } from 'ioredis';
 import type { RedisSettings } from '../src/config/plan.ts';
 import type { Clock } from '../src/core/clock.ts';
 import { startGateway, type Gateway } from '../src/server/start-gateway.ts';
 import { createRedisStore } from '../src/state/redis-store.ts';
-import { stateStoreConformance, untilStatus } from '../src/state/state-store.conformance.ts';
-import { startMockUpstream } from '../src/testing/index.ts';
+import {
+  nextBench,
+  stateStoreConformance,
+  untilStatus,
+} from '../src/state/state-store.conformance.ts';
+import { createFakeClock, startMockUpstream } from '../src/testing/index.ts';
+import { eventually } from '../src/testing/mock-test-helpers.ts';
 import { planFromYaml } from './helpers/gateway-fixture.ts';
 import { chat, chatContent, waitFor } from './helpers/http.ts';
 import { startRedisCluster, type RedisCluster } from './helpers/redis-cluster.ts';
@@ -59,6 +65,17 @@ function clusterKeys(cluster: RedisCluster, keyPrefix: string): string {
     `  redis_startup_nodes: ${JSON.stringify(cluster.addresses)}`,
     `  redis_key_prefix: "${keyPrefix}"`,
   ].join('\n');
+}
+
+const bench = (deploymentId: string) => ({
+  deploymentId,
+  until: Date.now() + 60_000,
+  reason: 'rate limited',
+});
+
+function parseAddress(address: string): { host: string; port: number } {
+  const [host = '', port = ''] = address.split(':');
+  return { host, port: Number(port) };
 }
 
 /** `count` connected stores on the settings `keysFor` gives for one fresh prefix. */
@@ -133,6 +150,46 @@ void describe('Redis Sentinel', { skip, timeout: 20_000 }, () => {
 
   void test('a 429 on one gateway benches the deployment on another through Sentinel', () =>
     assertBenchShared(sentinelKeys(sentinel!, freshPrefix())));
+
+  // Last in this suite: afterwards the replica is the master.
+  void test('when the master dies, stores follow the promoted replica and keep sharing', async () => {
+    const { master, replica } = sentinel!;
+    const keyPrefix = freshPrefix();
+    const [a, b] = await sharedStores(createFakeClock(Date.now()), 2, () =>
+      sentinelKeys(sentinel!, keyPrefix),
+    );
+    const replicaClient = new Redis({ host: '127.0.0.1', port: replica.port, lazyConnect: true });
+    try {
+      const heard = nextBench(b!, 'before');
+      a!.publishBench(bench('before'));
+      await heard;
+      // Replication is asynchronous: the bench must reach the replica before the master dies.
+      await replicaClient.connect();
+      await eventually(async () => (await replicaClient.exists(`${keyPrefix}bench:before`)) === 1);
+
+      const degraded = Promise.all([untilStatus(a!, 'degraded'), untilStatus(b!, 'degraded')]);
+      await master.stop();
+      await degraded;
+      await Promise.all([a!, b!].map((store) => untilStatus(store, 'connected', 10_000)));
+      assert.equal(await sentinel!.masterPort(), replica.port, 'the replica was promoted');
+
+      const late = await sharedStores(createFakeClock(Date.now()), 1, () =>
+        sentinelKeys(sentinel!, keyPrefix),
+      );
+      assert.deepEqual(
+        (await late[0]!.loadBenches()).map((loaded) => loaded.deploymentId),
+        ['before'],
+        'the bench survived the failover',
+      );
+      await late[0]!.close();
+      const announced = nextBench(b!, 'after');
+      a!.publishBench(bench('after'));
+      await announced;
+    } finally {
+      replicaClient.disconnect();
+      await Promise.all([a!.close(), b!.close()]);
+    }
+  });
 });
 
 void describe('Redis Cluster', { skip: clusterSkip, timeout: 20_000 }, () => {
@@ -152,6 +209,47 @@ void describe('Redis Cluster', { skip: clusterSkip, timeout: 20_000 }, () => {
 
   void test('a 429 on one gateway benches the deployment on another through Cluster', () =>
     assertBenchShared(clusterKeys(cluster!, freshPrefix())));
+
+  void test('benches and counters spread over several nodes are announced, loaded and summed', async () => {
+    const keyPrefix = freshPrefix();
+    const keys = () => clusterKeys(cluster!, keyPrefix);
+    const [a, b] = await sharedStores(createFakeClock(Date.now()), 2, keys);
+    const ids = Array.from({ length: 12 }, (_, index) => `d${index}`);
+    const client = new Cluster(cluster!.addresses.map(parseAddress), { lazyConnect: true });
+    try {
+      // Each bench is announced by the node holding its key; b's subscriber sits on one node.
+      const heard = new Set<string>();
+      const all = new Promise<void>((resolve) =>
+        b!.onBench((got) => heard.add(got.deploymentId).size === ids.length && resolve()),
+      );
+      for (const id of ids) a!.publishBench(bench(id));
+      await all;
+      await client.connect();
+      const holders = await Promise.all(
+        client.nodes('master').map(async (node) => (await node.keys(`${keyPrefix}bench:*`)).length),
+      );
+      assert.ok(
+        holders.filter((count) => count > 0).length >= 2,
+        `keys per node: ${holders.join(', ')}`,
+      );
+
+      const [late] = await sharedStores(createFakeClock(Date.now()), 1, keys);
+      const loaded = (await late!.loadBenches()).map((got) => got.deploymentId);
+      await late!.close();
+      assert.deepEqual(loaded.sort(), [...ids].sort());
+
+      const writes = ids.map((key) => ({ key, deltas: { f: 1 }, ttlMs: 60_000 }));
+      await a!.syncCounters({ writes, reads: [], removals: [] });
+      const seen = await b!.syncCounters({ writes, reads: [], removals: [] });
+      assert.deepEqual(
+        ids.map((key) => seen?.totals.get(key)),
+        ids.map(() => ({ f: 2 })),
+      );
+    } finally {
+      client.disconnect();
+      await Promise.all([a!.close(), b!.close()]);
+    }
+  });
 });
 
 type ClusterStart = { readonly cluster: RedisCluster } | { readonly error: unknown };

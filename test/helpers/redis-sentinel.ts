@@ -42,31 +42,33 @@ export interface RedisSentinel {
  * master up and knows the replica (only a replica it knows can be promoted).
  */
 export async function startRedisSentinel(): Promise<RedisSentinel> {
-  // Diskless sync waits 5 s by default for more replicas to join; there is only one.
-  const master = await startRedisServer({ extraArgs: () => ['--repl-diskless-sync-delay', '0'] });
-  const servers: RedisServer[] = [master];
-  let dir: string | undefined;
+  // Every file goes here, the replica's copy of the master's data included.
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-sentinel-'));
+  const servers: RedisServer[] = [];
   let sentinel: { port: number; child: ChildProcess } | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (sentinel !== undefined) await killProcess(sentinel.child);
       await Promise.all(servers.map((server) => server.close()));
-      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
     })();
     return closing;
   };
   try {
+    // Diskless sync waits 5 s by default for more replicas to join; there is only one.
+    const master = await startRedisServer({
+      extraArgs: () => ['--dir', dir, '--repl-diskless-sync-delay', '0'],
+    });
+    servers.push(master);
     const replica = await startRedisServer({
-      extraArgs: () => ['--replicaof', '127.0.0.1', String(master.port)],
+      extraArgs: () => ['--dir', dir, '--replicaof', '127.0.0.1', String(master.port)],
     });
     servers.push(replica);
     await untilReplicating(replica.port);
-    const configDir = await mkdtemp(join(tmpdir(), 'switchyard-sentinel-'));
-    dir = configDir;
     const started = await onFreePort(async (port) => {
-      const config = join(configDir, `sentinel-${port}.conf`);
-      await writeFile(config, sentinelConfig(configDir, master.port));
+      const config = join(dir, `sentinel-${port}.conf`);
+      await writeFile(config, sentinelConfig(dir, master.port));
       const args = [config, '--sentinel', '--port', String(port), '--bind', '127.0.0.1'];
       return { port, child: await launchRedis(args, port) };
     });

@@ -50,27 +50,41 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
-  // Another process may take the free port between the probe and redis-server's bind.
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /** Arguments after the defaults, given the port (e.g. cluster mode). Default: none. */
+  readonly extraArgs?: (port: number) => readonly string[];
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const argsFor = (port: number): string[] => [
+    ...['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    ...(options.extraArgs?.(port) ?? []),
+  ];
+  return onFreePort((port) => serverOn(port, argsFor(port)));
+}
+
+/**
+ * Runs `start` on a free port, up to three times: another process may take the free port
+ * between the probe and redis-server's bind.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
     try {
-      return await serverOn(port);
+      return await start(port);
     } catch (error) {
       if (attempt >= 3) throw error;
     }
   }
 }
 
-async function serverOn(port: number): Promise<RedisServer> {
-  let child: ChildProcess | undefined = await launch(port);
+async function serverOn(port: number, args: readonly string[]): Promise<RedisServer> {
+  let child: ChildProcess | undefined = await launchRedis(args, port);
   const stop = async (): Promise<void> => {
     const running = child;
     child = undefined;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = once(running, 'exit');
-    running.kill('SIGKILL');
-    await exited;
+    if (running !== undefined) await killProcess(running);
   };
   return {
     port,
@@ -78,14 +92,28 @@ async function serverOn(port: number): Promise<RedisServer> {
     stop,
     async restart() {
       await stop();
-      child = await launch(port);
+      child = await launchRedis(args, port);
     },
     close: stop,
   };
 }
 
-async function launch(port: number): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'];
+/**
+ * Kills `child` with SIGKILL, like a crash, and waits for it to exit; returns at once when it
+ * has exited or never started.
+ */
+export async function killProcess(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/**
+ * Spawns `redis-server <args>` (a server, or a sentinel with `--sentinel`) and waits until it
+ * answers PING on `port`; kills it and throws when it exits first or never answers.
+ */
+export async function launchRedis(args: readonly string[], port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   const failed = new Promise<never>((_, reject) => {
     child.once('error', reject);
@@ -98,7 +126,7 @@ async function launch(port: number): Promise<ChildProcess> {
     await Promise.race([waitForPong(port), failed]);
     return child;
   } catch (error) {
-    child.kill('SIGKILL');
+    await killProcess(child);
     throw error;
   }
 }

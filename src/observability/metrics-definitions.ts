@@ -9,6 +9,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DEPLOYMENT_LABEL_NAMES, LATENCY_BUCKETS } from './metrics-labels.ts';
+import { createPendingCounter, type PendingCounter } from './pending-counter.ts';
 
 const DEPLOYMENT = DEPLOYMENT_LABEL_NAMES;
 const PER_REQUESTED = ['requested_model', ...DEPLOYMENT] as const;
@@ -24,25 +25,34 @@ export function defineMetrics(registry: Registry) {
   const registers = [registry];
   const latency = (name: string, help: string, labelNames: readonly string[]) =>
     new Histogram({ name, help, labelNames, buckets: [...LATENCY_BUCKETS], registers });
+  /** A counter counted on every request: plain numbers, handed to prom-client when scraped. */
+  const perRequest = (name: string, help: string, labelNames: readonly string[]) => {
+    const pending: PendingCounter = createPendingCounter(() => counter);
+    const counter: Counter = new Counter({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect: () => pending.flush(),
+    });
+    return pending;
+  };
   return {
-    deploymentSuccess: new Counter({
-      name: 'litellm_deployment_success_responses_total',
-      help: 'LLM Deployment Analytics - Total number of successful LLM API calls',
-      labelNames: PER_REQUESTED,
-      registers,
-    }),
-    deploymentFailure: new Counter({
-      name: 'litellm_deployment_failure_responses_total',
-      help: 'LLM Deployment Analytics - Total number of failed LLM API calls; exception_status is the status from the LLM API',
-      labelNames: [...PER_REQUESTED, 'exception_status', 'exception_class'],
-      registers,
-    }),
-    deploymentTotal: new Counter({
-      name: 'litellm_deployment_total_requests_total',
-      help: 'LLM Deployment Analytics - Total number of LLM API calls - success + failure',
-      labelNames: PER_REQUESTED,
-      registers,
-    }),
+    deploymentSuccess: perRequest(
+      'litellm_deployment_success_responses_total',
+      'LLM Deployment Analytics - Total number of successful LLM API calls',
+      PER_REQUESTED,
+    ),
+    deploymentFailure: perRequest(
+      'litellm_deployment_failure_responses_total',
+      'LLM Deployment Analytics - Total number of failed LLM API calls; exception_status is the status from the LLM API',
+      [...PER_REQUESTED, 'exception_status', 'exception_class'],
+    ),
+    deploymentTotal: perRequest(
+      'litellm_deployment_total_requests_total',
+      'LLM Deployment Analytics - Total number of LLM API calls - success + failure',
+      PER_REQUESTED,
+    ),
     deploymentState: new Gauge({
       name: 'litellm_deployment_state',
       help: 'LLM Deployment Analytics - The state of the deployment: 0 = healthy, 1 = partial outage (half-open, probing), 2 = complete outage (benched)',
@@ -93,18 +103,16 @@ export function defineMetrics(registry: Registry) {
       'Total latency (seconds) of a request to the gateway, retries and fallbacks included',
       ['requested_model', 'model', 'model_id'],
     ),
-    proxyTotalRequests: new Counter({
-      name: 'litellm_proxy_total_requests_metric_total',
-      help: 'Total number of requests made to the proxy server, by status code',
-      labelNames: ['requested_model', 'status_code'],
-      registers,
-    }),
-    proxyFailedRequests: new Counter({
-      name: 'litellm_proxy_failed_requests_metric_total',
-      help: 'Total number of failed responses from proxy - the client did not get a success response',
-      labelNames: ['requested_model', 'exception_status', 'exception_class'],
-      registers,
-    }),
+    proxyTotalRequests: perRequest(
+      'litellm_proxy_total_requests_metric_total',
+      'Total number of requests made to the proxy server, by status code',
+      ['requested_model', 'status_code'],
+    ),
+    proxyFailedRequests: perRequest(
+      'litellm_proxy_failed_requests_metric_total',
+      'Total number of failed responses from proxy - the client did not get a success response',
+      ['requested_model', 'exception_status', 'exception_class'],
+    ),
     inFlight: new Gauge({
       name: 'litellm_in_flight_requests',
       help: 'Upstream calls in flight: started and not yet answered (for streams, before their first chunk)',
@@ -122,12 +130,11 @@ export function defineMetrics(registry: Registry) {
       labelNames: MODEL_GROUP,
       registers,
     }),
-    requests: new Counter({
-      name: 'litellm_requests_total',
-      help: 'Requests by requested model and outcome: status is "success" or the error class',
-      labelNames: ['model', 'status'],
-      registers,
-    }),
+    requests: perRequest(
+      'litellm_requests_total',
+      'Requests by requested model and outcome: status is "success" or the error class',
+      ['model', 'status'],
+    ),
     modelHealth: new Gauge({
       name: 'litellm_model_health_status',
       help: 'Deployment health: 1 on the series of its current status (healthy or unhealthy), 0 on the other',

@@ -6,12 +6,13 @@
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { Deployment } from '../core/deployment.ts';
 import type { MetricSet } from './metrics-definitions.ts';
+import type { CountedSeries } from './pending-counter.ts';
 import { cached, deploymentLabels } from './metrics-labels.ts';
 
 /** The series of one deployment reached through one requested model. */
 export interface RequestedSeries {
-  readonly success: Counter.Internal;
-  readonly total: Counter.Internal;
+  readonly success: CountedSeries;
+  readonly total: CountedSeries;
   readonly apiLatency: Histogram.Internal<string>;
   readonly timeToFirstToken: Histogram.Internal<string>;
 }
@@ -27,7 +28,7 @@ export interface DeploymentSeries {
   readonly healthy: Gauge.Internal<string>;
   readonly unhealthy: Gauge.Internal<string>;
   requested(requestedModel: string): RequestedSeries;
-  failure(requestedModel: string, status: number, errorClass: string): Counter.Internal;
+  failure(requestedModel: string, status: number, errorClass: string): CountedSeries;
   cooledDown(status: number | undefined): Counter.Internal;
 }
 
@@ -50,7 +51,7 @@ function buildSeries(metrics: MetricSet, deployment: Deployment): DeploymentSeri
   };
   const health = { model: deployment.group, model_id: deployment.id };
   const requested = new Map<string, RequestedSeries>();
-  const failures = new Map<string, Counter.Internal>();
+  const failures = new Map<string, CountedSeries>();
   const cooled = new Map<string, Counter.Internal>();
   return {
     deployment,
@@ -70,15 +71,15 @@ function buildSeries(metrics: MetricSet, deployment: Deployment): DeploymentSeri
           model_id: labels.model_id,
         };
         return {
-          success: metrics.deploymentSuccess.labels(perRequested),
-          total: metrics.deploymentTotal.labels(perRequested),
+          success: metrics.deploymentSuccess.series(perRequested),
+          total: metrics.deploymentTotal.series(perRequested),
           apiLatency: metrics.apiLatency.labels(api),
           timeToFirstToken: metrics.timeToFirstToken.labels(api),
         };
       }),
     failure: (requestedModel, status, errorClass) =>
       cached(failures, `${requestedModel}\n${status}\n${errorClass}`, () =>
-        metrics.deploymentFailure.labels({
+        metrics.deploymentFailure.series({
           requested_model: requestedModel,
           ...labels,
           exception_status: String(status),

@@ -3,10 +3,11 @@
  * overhead), one `request:end` event per request. Children are cached by their label values,
  * which are config names and closed sets only.
  */
-import type { Counter, Histogram } from 'prom-client';
+import type { Histogram } from 'prom-client';
 import type { RouterEventMap } from '../core/router-events.ts';
 import type { MetricSet } from './metrics-definitions.ts';
 import type { DeploymentSeries } from './metrics-deployment.ts';
+import type { CountedSeries } from './pending-counter.ts';
 import { cached } from './metrics-labels.ts';
 
 export interface RequestSeries {
@@ -24,9 +25,9 @@ export interface RequestSeries {
 }
 
 interface Outcome {
-  readonly proxyTotal: Counter.Internal;
-  readonly proxyFailed: Counter.Internal | undefined;
-  readonly requests: Counter.Internal;
+  readonly proxyTotal: CountedSeries;
+  readonly proxyFailed: CountedSeries | undefined;
+  readonly requests: CountedSeries;
 }
 
 export function createRequestSeries(metrics: MetricSet): RequestSeries {
@@ -36,19 +37,19 @@ export function createRequestSeries(metrics: MetricSet): RequestSeries {
 
   const outcome = (requestedModel: string, status: number, errorClass: string | undefined) =>
     cached(outcomes, `${requestedModel}\n${status}\n${errorClass ?? ''}`, () => ({
-      proxyTotal: metrics.proxyTotalRequests.labels({
+      proxyTotal: metrics.proxyTotalRequests.series({
         requested_model: requestedModel,
         status_code: String(status),
       }),
       proxyFailed:
         errorClass === undefined
           ? undefined
-          : metrics.proxyFailedRequests.labels({
+          : metrics.proxyFailedRequests.series({
               requested_model: requestedModel,
               exception_status: String(status),
               exception_class: errorClass,
             }),
-      requests: metrics.requests.labels({
+      requests: metrics.requests.series({
         model: requestedModel,
         status: errorClass ?? 'success',
       }),

@@ -1,9 +1,9 @@
-import { createDeadlineSignal } from '../core/abort.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Provider, ProviderResponse } from '../providers/provider.ts';
+import { AttemptDeadline } from './attempt-deadline.ts';
 import { openStreamSession, type StreamSession } from './stream-session.ts';
 
 /** One try: one deployment, one upstream call, bounded by its own deadline. */
@@ -33,7 +33,7 @@ export function timeoutError(
 
 export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse> {
   const { deployment, timeoutMs } = input;
-  const deadline = createDeadlineSignal(
+  const deadline = new AttemptDeadline(
     input.clock,
     timeoutMs,
     () => timeoutError(deployment, timeoutMs, 'Request timed out'),
@@ -63,7 +63,7 @@ export interface StreamAttemptInput extends AttemptInput {
  */
 export async function openStreamAttempt(input: StreamAttemptInput): Promise<StreamSession> {
   const { deployment, timeoutMs, idleTimeoutMs } = input;
-  const deadline = createDeadlineSignal(
+  const deadline = new AttemptDeadline(
     input.clock,
     timeoutMs,
     () => timeoutError(deployment, timeoutMs, 'No stream chunk received'),

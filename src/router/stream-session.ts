@@ -1,12 +1,12 @@
-import type { DeadlineSignal } from '../core/abort.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import type { ProviderStream, UpstreamHeaders } from '../providers/provider.ts';
+import type { AttemptDeadline } from './attempt-deadline.ts';
 
 /**
  * A stream past its commit point. The first chunk is already in hand (or the upstream sent an
- * empty stream); iterating yields it, then the rest, restarting the idle deadline after each
- * chunk. A stall aborts the upstream call with the idle Timeout error, which the iterator
- * throws; breaking out early releases the upstream connection and the timer.
+ * empty stream); iterating yields it, then the rest, each chunk restarting the idle deadline.
+ * A stall aborts the upstream call with the idle Timeout error, which the iterator throws;
+ * stopping early (`return()`) releases the upstream connection and the timer.
  */
 export interface StreamSession extends AsyncIterable<StreamChunk> {
   readonly upstreamHeaders: UpstreamHeaders;
@@ -14,44 +14,78 @@ export interface StreamSession extends AsyncIterable<StreamChunk> {
 
 export async function openStreamSession(
   stream: ProviderStream,
-  deadline: DeadlineSignal,
+  deadline: AttemptDeadline,
   idleTimeoutMs: number,
   makeIdleError: () => Error,
 ): Promise<StreamSession> {
   const iterator = stream[Symbol.asyncIterator]();
   const first = await iterator.next();
-  deadline.reset(idleTimeoutMs, makeIdleError);
+  deadline.startIdle(idleTimeoutMs, makeIdleError);
   let consumed = false;
-
-  async function* chunks(): AsyncGenerator<StreamChunk> {
-    let finished = false;
-    try {
-      if (first.done) {
-        finished = true;
-        return;
-      }
-      yield first.value;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) {
-          finished = true;
-          return;
-        }
-        deadline.reset(idleTimeoutMs);
-        yield next.value;
-      }
-    } finally {
-      deadline.dispose();
-      if (!finished) await iterator.return?.();
-    }
-  }
-
   return {
     upstreamHeaders: stream.headers,
     [Symbol.asyncIterator]() {
       if (consumed) throw new Error('a stream session can be iterated once');
       consumed = true;
-      return chunks();
+      return new SessionIterator(iterator, first, deadline);
     },
   };
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * Hand-written rather than an async generator: a generator adds its own promise queue and
+ * resumption to every chunk, and this layer only forwards. `next()` is never called again
+ * before the previous call settled (for-await guarantees it), so no queue is needed.
+ */
+class SessionIterator implements AsyncIterator<StreamChunk, undefined> {
+  private first: IteratorResult<StreamChunk> | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly upstream: AsyncIterator<StreamChunk>,
+    first: IteratorResult<StreamChunk>,
+    private readonly deadline: AttemptDeadline,
+  ) {
+    this.first = first;
+  }
+
+  async next(): Promise<IteratorResult<StreamChunk, undefined>> {
+    if (this.finished) return DONE;
+    const first = this.first;
+    if (first !== undefined) {
+      this.first = undefined;
+      if (first.done === true) return this.end();
+      return first;
+    }
+    let result: IteratorResult<StreamChunk>;
+    try {
+      result = await this.upstream.next();
+    } catch (error) {
+      this.finished = true;
+      this.deadline.dispose();
+      // Usually a no-op (a provider's iterator that threw has let go already), but cheap
+      // insurance that a failed stream never holds its connection.
+      await this.upstream.return?.();
+      throw error;
+    }
+    if (result.done === true) return this.end();
+    this.deadline.touch();
+    return result;
+  }
+
+  async return(): Promise<IteratorResult<StreamChunk, undefined>> {
+    if (this.finished) return DONE;
+    this.finished = true;
+    this.deadline.dispose();
+    await this.upstream.return?.();
+    return DONE;
+  }
+
+  private end(): IteratorReturnResult<undefined> {
+    this.finished = true;
+    this.deadline.dispose();
+    return DONE;
+  }
 }

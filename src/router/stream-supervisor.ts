@@ -21,95 +21,158 @@ export function superviseStream(
   core: RouterCore,
   run: RequestRun<StreamSession>,
   session: StreamSession,
-  options: {
-    readonly midStreamFallback: boolean;
-    /** Called once when the stream is over: cleanly (no error), broken, or abandoned. */
-    readonly onEnd: (error: GatewayError | undefined) => void;
-  },
+  options: SuperviseOptions,
 ): AsyncIterable<StreamChunk> {
-  const { midStreamFallback } = options;
-  // A client's mock_response answers without touching the deployment: no verdict on it.
-  const judged = typeof run.body.mock_response !== 'string';
+  return { [Symbol.asyncIterator]: () => new SupervisedStream(core, run, session, options) };
+}
 
-  async function* chunks(): AsyncGenerator<StreamChunk> {
-    let partial = '';
-    let id: unknown;
-    let current: StreamSession = session;
-    let continued = false;
-    const { tracker } = core;
+interface SuperviseOptions {
+  readonly midStreamFallback: boolean;
+  /** Called once when the stream is over: cleanly (no error), broken, or abandoned. */
+  readonly onEnd: (error: GatewayError | undefined) => void;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The supervisor as one hand-written iterator that the SSE writer pulls: each chunk passes one
+ * async step here instead of two generators' worth (this layer and its observer). A segment is
+ * one upstream stream (the committed one, then at most one mid-stream continuation); every
+ * segment ends exactly once, by `endSegment()`, and the whole stream exactly once, by `finish()`.
+ */
+class SupervisedStream implements AsyncIterator<StreamChunk, undefined> {
+  /** A client's mock_response answers without touching the deployment: no verdict on it. */
+  private readonly judged: boolean;
+  private current: AsyncIterator<StreamChunk>;
+  private deployment: Deployment | undefined;
+  /** The segment ended with a verdict (success or failure): no abandon on the way out. */
+  private settled = false;
+  private reported: ReportedUsage | undefined;
+  private partial = '';
+  private id: unknown;
+  private continued = false;
+  private finished = false;
+
+  constructor(
+    private readonly core: RouterCore,
+    private readonly run: RequestRun<StreamSession>,
+    session: StreamSession,
+    private readonly options: SuperviseOptions,
+  ) {
+    this.judged = typeof run.body.mock_response !== 'string';
+    this.current = session[Symbol.asyncIterator]();
+    this.deployment = servingDeployment(run);
+  }
+
+  async next(): Promise<IteratorResult<StreamChunk, undefined>> {
+    if (this.finished) return DONE;
     for (;;) {
-      const deployment = servingDeployment(run);
-      let settled = false;
-      let reported: ReportedUsage | undefined;
+      let result: IteratorResult<StreamChunk>;
       try {
-        for await (const chunk of current) {
-          // The final chunk of a stream with include_usage carries the whole call's usage.
-          if (tracker && chunk.usage) reported = usageOf(chunk);
-          if (continued) {
-            if (isRoleOnly(chunk)) continue;
-            if (id !== undefined) chunk.id = id;
-          } else {
-            id ??= chunk.id;
-            partial += deltaText(chunk);
-          }
-          yield chunk;
-        }
-        settled = true;
-        if (judged && deployment) core.cooldown.recordSuccess(deployment);
-        return;
+        result = await this.current.next();
       } catch (thrown) {
-        settled = true;
-        const error = toGatewayError(thrown);
-        if (run.signal?.aborted) {
-          if (judged && deployment) core.cooldown.onAttemptAbandoned(deployment.id);
-          throw error;
-        }
-        if (judged && deployment) {
-          const groupSize = core.groupSize(deployment.group);
-          emitBench(
-            core.events,
-            deployment,
-            core.cooldown.recordFailure(deployment, error, groupSize),
-            error,
-          );
-        }
-        const failedGroup = run.resolve(run.meta.group);
-        if (
-          continued ||
-          !midStreamFallback ||
-          run.body.disable_fallbacks === true ||
-          !failedGroup
-        ) {
-          throw error;
-        }
-        const continuation: RequestRun<StreamSession> = {
-          ...run,
-          body: withAssistantPrefix(run.body, partial),
-          primary: failedGroup,
-        };
-        const fromClient = clientFallbacks(run.body, (name) => run.resolve(name) !== undefined);
-        current = await serveFallbacks(core, continuation, error, fromClient);
-        continued = true;
-      } finally {
-        // The consumer stopped reading (client gone): no verdict, but free a held probe slot.
-        if (!settled && judged && deployment) core.cooldown.onAttemptAbandoned(deployment.id);
-        // However it ended, the stream no longer occupies its deployment.
-        if (tracker && deployment) tracker.streamEnded(deployment, reported);
+        // Either a continuation is now `current` (loop on) or this throws the stream's error.
+        await this.onFailure(thrown);
+        continue;
       }
+      if (result.done === true) {
+        this.settled = true;
+        if (this.judged && this.deployment) this.core.cooldown.recordSuccess(this.deployment);
+        this.endSegment();
+        this.finish(undefined);
+        return DONE;
+      }
+      const chunk = result.value;
+      // The final chunk of a stream with include_usage carries the whole call's usage.
+      if (this.core.tracker && chunk.usage) this.reported = usageOf(chunk);
+      if (this.continued) {
+        if (isRoleOnly(chunk)) continue;
+        if (this.id !== undefined) chunk.id = this.id;
+      } else {
+        this.id ??= chunk.id;
+        this.partial += deltaText(chunk);
+      }
+      return result;
     }
   }
-  async function* observed(): AsyncGenerator<StreamChunk> {
-    let failure: GatewayError | undefined;
+
+  /** The consumer stopped reading (client gone): no verdict, but free a held probe slot. */
+  async return(): Promise<IteratorResult<StreamChunk, undefined>> {
+    if (this.finished) return DONE;
     try {
-      yield* chunks();
-    } catch (thrown) {
-      failure = toGatewayError(thrown);
-      throw failure;
+      await this.current.return?.();
     } finally {
-      options.onEnd(failure);
+      this.endSegment();
+      this.finish(undefined);
+    }
+    return DONE;
+  }
+
+  /**
+   * A failure past the commit point is reported to the cooldown breaker like any failed
+   * attempt; then either a mid-stream fallback becomes `current`, or the error is thrown.
+   */
+  private async onFailure(thrown: unknown): Promise<void> {
+    const { core, run, deployment, judged } = this;
+    this.settled = true;
+    const error = toGatewayError(thrown);
+    try {
+      if (run.signal?.aborted) {
+        if (judged && deployment) core.cooldown.onAttemptAbandoned(deployment.id);
+        throw error;
+      }
+      if (judged && deployment) {
+        const groupSize = core.groupSize(deployment.group);
+        emitBench(
+          core.events,
+          deployment,
+          core.cooldown.recordFailure(deployment, error, groupSize),
+          error,
+        );
+      }
+      const failedGroup = run.resolve(run.meta.group);
+      if (
+        this.continued ||
+        !this.options.midStreamFallback ||
+        run.body.disable_fallbacks === true ||
+        !failedGroup
+      ) {
+        throw error;
+      }
+      const continuation: RequestRun<StreamSession> = {
+        ...run,
+        body: withAssistantPrefix(run.body, this.partial),
+        primary: failedGroup,
+      };
+      const fromClient = clientFallbacks(run.body, (name) => run.resolve(name) !== undefined);
+      const next = await serveFallbacks(core, continuation, error, fromClient);
+      this.endSegment();
+      this.current = next[Symbol.asyncIterator]();
+      this.continued = true;
+      this.deployment = servingDeployment(run);
+      this.settled = false;
+      this.reported = undefined;
+    } catch (failure) {
+      this.endSegment();
+      const final = toGatewayError(failure);
+      this.finish(final);
+      throw final;
     }
   }
-  return { [Symbol.asyncIterator]: observed };
+
+  /** However a segment ended, its stream no longer occupies its deployment. */
+  private endSegment(): void {
+    const { judged, deployment } = this;
+    if (!this.settled && judged && deployment) this.core.cooldown.onAttemptAbandoned(deployment.id);
+    const tracker = this.core.tracker;
+    if (tracker && deployment) tracker.streamEnded(deployment, this.reported);
+  }
+
+  private finish(error: GatewayError | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.options.onEnd(error);
+  }
 }
 
 /** The deployment whose stream is being read: the one the request committed to. */

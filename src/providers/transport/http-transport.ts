@@ -65,12 +65,16 @@ function wrapResponse(
   const raw = answer.body;
   const fail = (error: unknown): Error => toTransportError(error, signal, call);
 
-  async function* body(): AsyncGenerator<Uint8Array> {
-    try {
-      for await (const chunk of raw) yield chunk as Uint8Array;
-    } catch (error) {
-      throw fail(error);
-    }
+  /**
+   * A plain iterator over the body's own, mapping its errors: no generator of ours in between,
+   * since every byte of a stream passes here.
+   */
+  function body(): AsyncIterator<Uint8Array> {
+    const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    return {
+      next: () => chunks.next().catch((error: unknown) => Promise.reject(fail(error))),
+      return: async () => (await chunks.return?.()) ?? { done: true, value: undefined },
+    };
   }
 
   async function text(limitBytes = Number.POSITIVE_INFINITY): Promise<string> {

@@ -25,36 +25,84 @@ export function formatSseData(json: unknown): string {
 /**
  * The events of an SSE byte stream, in order. Bytes are decoded as a UTF-8 stream, so a
  * character split between network chunks survives. An event still unterminated when the body
- * ends is dropped, as the spec requires. Errors of `body` propagate unchanged.
+ * ends is dropped, as the spec requires. Errors of `body` propagate unchanged. Stopping early
+ * (`return()`) stops the body too.
  */
-export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
-  const queue: SseEvent[] = [];
-  let overflow = false;
-  const parser = createParser({
+export function readSseEvents(body: AsyncIterable<Uint8Array>): AsyncIterableIterator<SseEvent> {
+  return new SseEventIterator(body[Symbol.asyncIterator]());
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * Hand-written rather than an async generator: one network read usually carries several events,
+ * and every event but the first of a read is handed out from the queue without a single await.
+ */
+class SseEventIterator implements AsyncIterableIterator<SseEvent> {
+  private readonly queue: SseEvent[] = [];
+  private head = 0;
+  private overflow = false;
+  private ended = false;
+  private readonly decoder = new TextDecoder();
+  private readonly parser = createParser({
     maxBufferSize: MAX_EVENT_CHARS,
     onEvent: (message: EventSourceMessage) => {
-      queue.push({ event: message.event, data: message.data });
+      this.queue.push({ event: message.event, data: message.data });
     },
     onError: (error) => {
       // Unknown fields and bad `retry:` values are ignored, as browsers do; only a runaway
       // buffer is fatal.
-      if (error.type === 'max-buffer-size-exceeded') overflow = true;
+      if (error.type === 'max-buffer-size-exceeded') this.overflow = true;
     },
   });
-  const decoder = new TextDecoder();
 
-  for await (const chunk of body) {
-    parser.feed(decoder.decode(chunk, { stream: true }));
-    if (overflow) {
-      throw new GatewayError(
-        'BadGatewayError',
-        `Upstream stream event exceeded ${MAX_EVENT_CHARS} characters`,
-      );
-    }
-    // Index walk rather than shift(): a chunk can carry many events.
-    for (let i = 0; i < queue.length; i++) yield queue[i]!;
-    queue.length = 0;
+  constructor(private readonly body: AsyncIterator<Uint8Array>) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
-  parser.feed(decoder.decode());
-  for (const event of queue) yield event;
+
+  async next(): Promise<IteratorResult<SseEvent, undefined>> {
+    for (;;) {
+      if (this.head < this.queue.length) return { done: false, value: this.take() };
+      if (this.ended) return DONE;
+      const read = await this.body.next();
+      if (read.done === true) {
+        this.ended = true;
+        this.parser.feed(this.decoder.decode());
+        continue;
+      }
+      this.parser.feed(this.decoder.decode(read.value, { stream: true }));
+      if (this.overflow) {
+        this.ended = true;
+        this.queue.length = 0;
+        this.head = 0;
+        await this.body.return?.();
+        throw new GatewayError(
+          'BadGatewayError',
+          `Upstream stream event exceeded ${MAX_EVENT_CHARS} characters`,
+        );
+      }
+    }
+  }
+
+  async return(): Promise<IteratorResult<SseEvent, undefined>> {
+    this.queue.length = 0;
+    this.head = 0;
+    if (!this.ended) {
+      this.ended = true;
+      await this.body.return?.();
+    }
+    return DONE;
+  }
+
+  /** The next queued event; the queue is emptied, not shifted, once drained. */
+  private take(): SseEvent {
+    const event = this.queue[this.head++]!;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+    return event;
+  }
 }

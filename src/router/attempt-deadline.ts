@@ -1,0 +1,92 @@
+import type { Clock } from '../core/clock.ts';
+
+/**
+ * One attempt's cancellation: aborts when the client's signal does (with the client's reason)
+ * or when its budget runs out (with the attempt's own Timeout error). One AbortController and
+ * one timer per attempt, no per-attempt closures but the timer's.
+ *
+ * A stream's idle deadline is a sliding one: every chunk `touch()`es it, and the timer is not
+ * re-armed per chunk (a clearTimeout + setTimeout per chunk was a measurable share of a
+ * stream's cost). When the timer fires it checks how long ago the last chunk came and, if that
+ * was within the budget, sleeps for the rest of it. Same outcome as re-arming on every chunk:
+ * the abort happens exactly `idleMs` after the last chunk.
+ */
+export class AttemptDeadline {
+  private readonly controller = new AbortController();
+  private cancelTimer: (() => void) | undefined;
+  private budgetMs: number;
+  private lastActivity = 0;
+  /** True once the sliding (idle) mode is on: a firing timer then checks for activity. */
+  private sliding = false;
+
+  constructor(
+    private readonly clock: Clock,
+    timeoutMs: number,
+    private makeError: () => Error,
+    private readonly parent: AbortSignal | undefined,
+  ) {
+    this.budgetMs = timeoutMs;
+    if (parent?.aborted) {
+      this.controller.abort(parent.reason);
+      return;
+    }
+    // The object itself is the listener (handleEvent): no closure per attempt.
+    parent?.addEventListener('abort', this, { once: true });
+    this.arm(timeoutMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The client went away: cancel at once with its reason. */
+  handleEvent(): void {
+    this.stopTimer();
+    this.controller.abort(this.parent?.reason);
+  }
+
+  /**
+   * Switches to a sliding deadline of `idleMs` (a stream past its first chunk), timed from now;
+   * a later timeout aborts with `makeError()`.
+   */
+  startIdle(idleMs: number, makeError: () => Error): void {
+    this.makeError = makeError;
+    this.budgetMs = idleMs;
+    this.sliding = true;
+    this.lastActivity = this.clock.now();
+    this.stopTimer();
+    if (!this.controller.signal.aborted) this.arm(idleMs);
+  }
+
+  /** Something arrived: the sliding deadline counts from now. */
+  touch(): void {
+    this.lastActivity = this.clock.now();
+  }
+
+  /** Cancels the timer and detaches from the client's signal; call when the work is done. */
+  dispose(): void {
+    this.stopTimer();
+    this.parent?.removeEventListener('abort', this);
+  }
+
+  private arm(ms: number): void {
+    this.cancelTimer = this.clock.setTimer(() => this.fire(), ms);
+  }
+
+  private fire(): void {
+    this.cancelTimer = undefined;
+    if (this.sliding) {
+      const quietMs = this.clock.now() - this.lastActivity;
+      if (quietMs < this.budgetMs) {
+        this.arm(this.budgetMs - quietMs);
+        return;
+      }
+    }
+    this.controller.abort(this.makeError());
+  }
+
+  private stopTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * Starts every process under test as a child: the mock upstream, the Node floor, Switchyard as
- * users run it (`node --import tsx src/cli.ts --config <file>`, default log level), and any
- * peers installed under `bench/peers/`.
+ * users run it (`node bin/switchyard.js --config <file>`, default log level: dist/ when it is
+ * fresh, which `npm run bench` makes sure of, else the sources through tsx), and any peers
+ * installed under `bench/peers/`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,14 +147,21 @@ export async function startTargets(selection: TargetSelection): Promise<StartedT
     if (selection.switchyard) {
       const config = join(dir, 'config.yaml');
       writeFileSync(config, switchyardConfig(mock.url));
-      const spec = tsxChild('switchyard', join('src', 'cli.ts'), [
-        '--config',
-        config,
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-      ]);
+      const spec = {
+        name: 'switchyard',
+        command: process.execPath,
+        args: [
+          join('bin', 'switchyard.js'),
+          '--config',
+          config,
+          '--port',
+          '0',
+          '--host',
+          '127.0.0.1',
+        ],
+        cwd: REPO_ROOT,
+        env: childEnv(),
+      };
       starting.push(
         startChild(spec).then((gateway) => {
           children.push(gateway);

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Users run the TypeScript sources directly: tsx compiles them on load, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Runs dist/ (compiled by `npm run build`, which `npm install` / `npm ci` run as `prepare`) when
+// it was built from the sources as they are now; otherwise the TypeScript sources, which tsx
+// compiles on load. A stale dist/ is never run (see bin/dist.js).
+import { distIsFresh } from './dist.js';
 
-register();
-await import('../src/cli.ts');
+if (distIsFresh()) {
+  await import('../dist/cli.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli.ts');
+}

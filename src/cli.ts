@@ -17,7 +17,6 @@ import {
 } from './observability/logger.ts';
 import { createStrategy } from './routing/create-strategy.ts';
 import { startGateway } from './server/start-gateway.ts';
-import { runMockUpstreamCommand } from './testing/mock-command.ts';
 
 /** Exit code for a config the gateway refuses to start with. */
 const EXIT_CONFIG = 2;
@@ -185,6 +184,8 @@ program
   .option('--reply <text>', 'the answer it gives')
   .option('--name <name>', 'its name, used in the default reply', 'mock')
   .action(async (options: { port: number; host: string; reply?: string; name: string }) => {
+    // Loaded on demand: `switchyard serve` never needs the mock upstream.
+    const { runMockUpstreamCommand } = await import('./testing/mock-command.ts');
     await runMockUpstreamCommand(options, (line) => console.log(line));
   });
 

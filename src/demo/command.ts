@@ -3,8 +3,6 @@
  * failover demo; with it, the watcher alone against a running gateway.
  */
 import type { DemoIo } from './demo-io.ts';
-import { runDemo } from './run-demo.ts';
-import { runTarget } from './target-mode.ts';
 
 /** The flags as the CLI parsed them (numbers already checked to be positive). */
 export interface DemoFlags {
@@ -53,15 +51,17 @@ export function demoUsageProblem(flags: DemoFlags): string | undefined {
 /**
  * Runs the demo or the watcher and returns the exit code: 0 when requests were sent and none
  * failed, 1 otherwise. `env` supplies LITELLM_MASTER_KEY for `--target` without `--api-key`.
- * Call demoUsageProblem() first.
+ * Call demoUsageProblem() first. The demo's modules (and the OpenAI SDK its client uses) are
+ * loaded here, not when the CLI starts: `switchyard serve` never needs them.
  */
-export function runDemoCommand(
+export async function runDemoCommand(
   flags: DemoFlags,
   io: DemoIo,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<number> {
   const durationMs = flags.duration === undefined ? undefined : flags.duration * 1000;
   if (flags.target !== undefined && flags.model !== undefined) {
+    const { runTarget } = await import('./target-mode.ts');
     return runTarget(
       {
         target: flags.target,
@@ -74,6 +74,7 @@ export function runDemoCommand(
       io,
     );
   }
+  const { runDemo } = await import('./run-demo.ts');
   return runDemo(
     {
       intervalMs: flags.interval,

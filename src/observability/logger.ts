@@ -1,4 +1,5 @@
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -89,6 +90,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.destination) return pino(settings, options.destination);
   // People reading a terminal get readable lines; pipes and files (log shippers) keep JSON.
   if (options.pretty ?? process.stdout.isTTY) {
+    // Required only here (it is CommonJS): a gateway logging JSON never loads it (~10 MB).
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(settings, pretty({ colorize: true, sync: true, ignore: 'pid,hostname,service' }));
   }
   return pino(settings);

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { onRequestHookHandler } from 'fastify';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -55,6 +55,10 @@ export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   return undefined;
 }
 
+/**
+ * SHA-256 through the one-shot `crypto.hash` (Node ≥ 20.12): no Hash object per call, about
+ * half the cost of `createHash().update().digest()`, and the same fixed 32 bytes.
+ */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }

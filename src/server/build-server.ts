@@ -18,6 +18,7 @@ import type { MetricsExporter } from '../observability/metrics.ts';
 import type { RouterEngine } from '../router/types.ts';
 import { createAuthGuard } from './auth.ts';
 import { createErrorHandler } from './error-response.ts';
+import { lazyChildLogger } from './lazy-child-logger.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createModelCatalog } from './model-catalog.ts';
 import { registerChatRoutes } from './routes/chat.ts';
@@ -64,6 +65,8 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
     ...loggerOptions(options.logger),
     bodyLimit: general.maxRequestBodyBytes,
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log becomes a pino child only when a line is written through it.
+    childLoggerFactory: lazyChildLogger,
     trustProxy: false,
     requestIdHeader: false,
     // Connections idle at close are closed at once; busy ones finish (see lifecycle.ts).

@@ -1,11 +1,13 @@
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type * as IoRedis from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { RedisSettings } from '../config/plan.ts';
 
 /**
  * Opening and closing the Redis connections: a single Redis (host/port or URL, unix sockets
  * too), Sentinel or Cluster, with what keeps a request from ever waiting on them (no offline
  * queue, a command timeout, one retry) and a reconnect that never gives up. With
- * redis-store.ts, the only files importing ioredis.
+ * redis-store.ts (types only), the only files importing ioredis; the module itself is loaded
+ * on the first connect, so a gateway without Redis never pays for it (~10–18 MB of RSS).
  */
 
 /** A command connection or its subscriber. */
@@ -32,7 +34,34 @@ export async function quit(client: Client): Promise<void> {
   client.disconnect();
 }
 
-export function connect(settings: RedisSettings, commandTimeout: number): Client {
+/** A command connection, its subscriber, and whether they talk to a Redis Cluster. */
+export interface Connections {
+  readonly commands: Client;
+  readonly subscriber: Client;
+  readonly cluster: boolean;
+}
+
+/**
+ * Loads ioredis and opens both connections. Resolves as soon as the clients exist (they
+ * connect in the background); rejects only when ioredis itself cannot be loaded.
+ */
+export async function connect(
+  settings: RedisSettings,
+  commandTimeout: number,
+): Promise<Connections> {
+  const ioredis = await import('ioredis');
+  const commands = open(settings, commandTimeout, ioredis);
+  if (commands instanceof ioredis.Redis) {
+    return { commands, subscriber: commands.duplicate({ autoResubscribe: false }), cluster: false };
+  }
+  return { commands, subscriber: commands.duplicate(), cluster: true };
+}
+
+function open(
+  settings: RedisSettings,
+  commandTimeout: number,
+  { Cluster, Redis }: typeof IoRedis,
+): Client {
   const common = {
     enableOfflineQueue: false,
     commandTimeout,

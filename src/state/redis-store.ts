@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import type { RedisSettings } from '../config/plan.ts';
 import type { Clock } from '../core/clock.ts';
 import { BENCH_SCRIPT } from './bench-script.ts';
@@ -23,7 +23,7 @@ import {
   leaseKey,
 } from './health-wire.ts';
 import { createListenerSet } from './listener-set.ts';
-import { connect, quit } from './redis-connection.ts';
+import { connect, quit, type Client, type Connections } from './redis-connection.ts';
 export { reconnectDelayMs } from './redis-connection.ts';
 import { counterCommands, type RedisCommand } from './redis-counters.ts';
 import { describeRedisTarget } from './redis-target.ts';
@@ -35,7 +35,8 @@ import type { SharedBench, SharedHealthResult, StateStore, StoreStatus } from '.
  * subscribed to bench and health announcements. Nothing here may make a request wait: the offline queue
  * is off (a command while disconnected fails at once instead of queueing), commands have a
  * short timeout, a breaker stops sending after consecutive failures, and the clients reconnect
- * in the background forever.
+ * in the background forever. ioredis itself is loaded in that background step too (see
+ * redis-connection.ts): until it is, the store is degraded and a command is a counted miss.
  */
 export interface RedisStoreOptions {
   readonly clock: Clock;
@@ -61,7 +62,7 @@ export interface RedisStateStore extends StateStore {
 const MGET_BATCH = 500;
 const SCAN_COUNT = 500;
 
-/** Connects at once; status is 'degraded' until both connections are ready. */
+/** Starts connecting at once; status is 'degraded' until both connections are ready. */
 export function createRedisStore(
   settings: RedisSettings,
   options: RedisStoreOptions,
@@ -93,11 +94,8 @@ export function createRedisStore(
   let subscribed = false;
   let current: StoreStatus = 'degraded';
 
-  const commands = connect(settings, options.commandTimeoutMs ?? 200);
-  const subscriber =
-    commands instanceof Redis
-      ? commands.duplicate({ autoResubscribe: false })
-      : commands.duplicate();
+  // Set once ioredis is loaded and both clients exist (a few ms after start-up).
+  let clients: Connections | undefined;
 
   /** One warning per outage: the first failure after start or after being connected. */
   function failed(error: unknown): void {
@@ -133,7 +131,7 @@ export function createRedisStore(
       update();
     },
     subscriberReady: (): void => {
-      subscriber.subscribe(channel, healthChan).then(
+      clients?.subscriber.subscribe(channel, healthChan).then(
         () => {
           subscribed = true;
           update();
@@ -163,17 +161,40 @@ export function createRedisStore(
       }
     },
   };
-  commands.on('ready', handlers.commandsReady);
-  commands.on('close', handlers.commandsClosed);
-  commands.on('error', handlers.error);
-  subscriber.on('ready', handlers.subscriberReady);
-  subscriber.on('close', handlers.subscriberClosed);
-  subscriber.on('error', handlers.error);
-  subscriber.on('message', handlers.message);
+
+  function listen(opened: Connections): void {
+    const { commands, subscriber } = opened;
+    commands.on('ready', handlers.commandsReady);
+    commands.on('close', handlers.commandsClosed);
+    commands.on('error', handlers.error);
+    subscriber.on('ready', handlers.subscriberReady);
+    subscriber.on('close', handlers.subscriberClosed);
+    subscriber.on('error', handlers.error);
+    subscriber.on('message', handlers.message);
+  }
+
+  const opening = connect(settings, options.commandTimeoutMs ?? 200).then(
+    (opened) => {
+      clients = opened;
+      listen(opened);
+      // Closed while ioredis was loading: shutdown() ends the new clients at once.
+    },
+    (error: unknown) => failed(error),
+  );
+
+  /** The command connection, or undefined until it exists (or after close). */
+  function commandClient(): Client | undefined {
+    return closed ? undefined : clients?.commands;
+  }
 
   /** Sends one command through the breaker; undefined when the breaker held it back. */
-  function run<T>(command: () => Promise<T>): Promise<T> | undefined {
-    if (closed) return undefined;
+  function run<T>(command: (client: Client) => Promise<T>): Promise<T> | undefined {
+    const client = commandClient();
+    if (client === undefined) {
+      // Not opened yet: the same as a disconnected client, whose offline queue is off.
+      if (!closed) errors += 1;
+      return undefined;
+    }
     if (!breaker.allow()) {
       // A bench that could not be shared is a lost write, so it counts like a failed one.
       errors += 1;
@@ -181,7 +202,7 @@ export function createRedisStore(
     }
     sent += 1;
     // The executor turns a synchronous throw from the client into a rejection.
-    return new Promise<T>((resolve) => resolve(command())).then(
+    return new Promise<T>((resolve) => resolve(command(client))).then(
       (value) => {
         breaker.success();
         return value;
@@ -196,8 +217,8 @@ export function createRedisStore(
     );
   }
 
-  async function scanBenches(): Promise<SharedBench[]> {
-    const nodes = commands instanceof Cluster ? commands.nodes('master') : [commands];
+  async function scanBenches(commands: Client): Promise<SharedBench[]> {
+    const nodes = clients?.cluster ? (commands as Cluster).nodes('master') : [commands];
     const keys = new Set<string>();
     for (const node of nodes) {
       let cursor = '0';
@@ -214,7 +235,7 @@ export function createRedisStore(
       } while (cursor !== '0');
     }
     const list = [...keys];
-    const values = await readValues(list);
+    const values = await readValues(commands, list);
     const benches: SharedBench[] = [];
     list.forEach((key, index) => {
       const id = deploymentIdOfKey(prefix, key);
@@ -225,8 +246,8 @@ export function createRedisStore(
   }
 
   /** Values of `keys`, in order. A cluster spreads them over slots, which MGET refuses. */
-  async function readValues(keys: string[]): Promise<(string | null)[]> {
-    if (commands instanceof Cluster) return Promise.all(keys.map((key) => commands.get(key)));
+  async function readValues(commands: Client, keys: string[]): Promise<(string | null)[]> {
+    if (clients?.cluster) return Promise.all(keys.map((key) => commands.get(key)));
     const values: (string | null)[] = [];
     for (let start = 0; start < keys.length; start += MGET_BATCH) {
       values.push(...(await commands.mget(keys.slice(start, start + MGET_BATCH))));
@@ -239,7 +260,10 @@ export function createRedisStore(
    * one pipeline per group (a pipeline must stay on one node); a single Redis runs them all in
    * one pipeline, one round trip.
    */
-  async function execGroups(groups: readonly (readonly RedisCommand[])[]): Promise<unknown[][]> {
+  async function execGroups(
+    commands: Client,
+    groups: readonly (readonly RedisCommand[])[],
+  ): Promise<unknown[][]> {
     const exec = async (list: readonly RedisCommand[]): Promise<unknown[]> => {
       const replies = (await commands.pipeline(list.map((command) => [...command])).exec()) ?? [];
       return replies.map(([error, value]) => {
@@ -247,14 +271,17 @@ export function createRedisStore(
         return value;
       });
     };
-    if (commands instanceof Cluster) return Promise.all(groups.map(exec));
+    if (clients?.cluster) return Promise.all(groups.map(exec));
     const flat = await exec(groups.flat());
     let at = 0;
     return groups.map((group) => flat.slice(at, (at += group.length)));
   }
 
   /** Runs `command` through the breaker; resolves `fallback` when it is held back or fails. */
-  async function settle<T, F>(command: () => Promise<T>, fallback: F): Promise<T | F> {
+  async function settle<T, F>(
+    command: (client: Client) => Promise<T>,
+    fallback: F,
+  ): Promise<T | F> {
     const pending = run(command);
     if (pending === undefined) return fallback;
     try {
@@ -270,6 +297,9 @@ export function createRedisStore(
     benchListeners.clear();
     statusListeners.clear();
     healthListeners.clear();
+    await opening;
+    if (clients === undefined) return;
+    const { commands, subscriber } = clients;
     await Promise.all([quit(commands), quit(subscriber)]);
     for (const client of [commands, subscriber]) {
       client.off('ready', handlers.commandsReady);
@@ -290,7 +320,7 @@ export function createRedisStore(
       // An ended bench has nothing to share; PEXPIREAT would delete it at once anyway.
       if (closed || !(until > clock.now()) || bench.deploymentId === '') return;
       const stored = { ...bench, until };
-      const pending = run(() =>
+      const pending = run((commands) =>
         commands.eval(
           BENCH_SCRIPT,
           1,
@@ -319,11 +349,14 @@ export function createRedisStore(
     },
     syncCounters(batch) {
       const built = counterCommands(prefix, batch, randomUUID());
-      return settle(async () => built.parse(await execGroups(built.groups)), undefined);
+      return settle(
+        async (commands) => built.parse(await execGroups(commands, built.groups)),
+        undefined,
+      );
     },
     claimLease(name, ttlMs) {
       const ttl = Math.max(1, Math.ceil(ttlMs));
-      const claim = (): Promise<boolean> =>
+      const claim = (commands: Client): Promise<boolean> =>
         commands
           .set(leaseKey(prefix, name), instanceId, 'PX', ttl, 'NX')
           .then((reply) => reply === 'OK');
@@ -333,8 +366,8 @@ export function createRedisStore(
       if (closed || results.length === 0) return;
       const ttl = Math.max(1, Math.ceil(ttlMs));
       const message = encodeHealthMessage(instanceId, results);
-      const pending = run(() =>
-        execGroups([
+      const pending = run((commands) =>
+        execGroups(commands, [
           [
             ['set', healthKey(prefix), encodeHealthRound(results), 'PX', ttl],
             ['publish', healthChan, message],
@@ -345,7 +378,7 @@ export function createRedisStore(
     },
     onHealth: (listener) => healthListeners.add(listener),
     loadHealth: () =>
-      settle(async () => decodeHealthRound(await commands.get(healthKey(prefix))), []),
+      settle(async (commands) => decodeHealthRound(await commands.get(healthKey(prefix))), []),
     status: () => current,
     onStatus: (listener) => statusListeners.add(listener),
     errorCount: () => errors,

@@ -4,8 +4,7 @@
  * computed by @smithy/signature-v4, the signer the AWS SDKs use. Signing is local CPU work:
  * no credential lookup, no network.
  */
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentials } from './bedrock-target.ts';
 
 /** The SigV4 service name of the Bedrock runtime (not `bedrock-runtime`). */
@@ -30,8 +29,27 @@ export interface SigningOptions {
   readonly service?: string;
 }
 
-/** SHA-256 as the signer's checksum constructor wants it. */
-const Sha256 = Hash.bind(null, 'sha256');
+interface Smithy {
+  readonly SignatureV4: typeof SignatureV4;
+  /** SHA-256 as the signer's checksum constructor wants it. */
+  readonly Sha256: ConstructorParameters<typeof SignatureV4>[0]['sha256'];
+}
+
+let loading: Promise<Smithy> | undefined;
+
+/**
+ * The signer's modules, loaded on the first signature and kept: a gateway without Bedrock
+ * deployments never loads @smithy/*.
+ */
+function smithy(): Promise<Smithy> {
+  loading ??= Promise.all([import('@smithy/signature-v4'), import('@smithy/hash-node')]).then(
+    ([signer, hash]) => ({
+      SignatureV4: signer.SignatureV4,
+      Sha256: hash.Hash.bind(null, 'sha256'),
+    }),
+  );
+  return loading;
+}
 
 /**
  * The headers to send: `headers` plus `host`, `x-amz-date`, `x-amz-content-sha256`,
@@ -43,6 +61,7 @@ export async function signRequest(
   call: UnsignedCall,
   options: SigningOptions,
 ): Promise<Record<string, string>> {
+  const { SignatureV4, Sha256 } = await smithy();
   const url = new URL(call.url);
   const signer = new SignatureV4({
     service: options.service ?? BEDROCK_SIGNING_SERVICE,

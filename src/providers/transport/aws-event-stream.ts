@@ -6,9 +6,10 @@
  * Decoding and CRC checks are @smithy/eventstream-codec's; this file only cuts the byte stream
  * into whole messages, which network chunks split and merge freely.
  */
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import type { Message, MessageHeaders } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { createRequire } from 'node:module';
+import type * as SmithyCodec from '@smithy/eventstream-codec';
+import type { EventStreamCodec, Message, MessageHeaders } from '@smithy/eventstream-codec';
+import type * as SmithyUtf8 from '@smithy/util-utf8';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent } from '../provider.ts';
 
@@ -25,7 +26,33 @@ export const MAX_EVENT_STREAM_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** The event name a `:message-type: error` message (a protocol-level failure) is given. */
 export const EVENT_STREAM_ERROR = 'error';
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
+interface Codec {
+  readonly codec: EventStreamCodec;
+  readonly toUtf8: typeof SmithyUtf8.toUtf8;
+  readonly fromUtf8: typeof SmithyUtf8.fromUtf8;
+}
+
+let loaded: Codec | undefined;
+
+/**
+ * The codec, loaded on first use: only Bedrock streams (and the mocks) need it, so a gateway
+ * without Bedrock never loads @smithy/*. Both packages are CommonJS (`main` only, no
+ * `exports`), so `require` gives the very module a static import would, synchronously, which
+ * the synchronous encodeAwsEvent() needs.
+ */
+function smithy(): Codec {
+  if (loaded === undefined) {
+    const require = createRequire(import.meta.url);
+    const { EventStreamCodec: Codec } = require('@smithy/eventstream-codec') as typeof SmithyCodec;
+    const utf8 = require('@smithy/util-utf8') as typeof SmithyUtf8;
+    loaded = {
+      codec: new Codec(utf8.toUtf8, utf8.fromUtf8),
+      toUtf8: utf8.toUtf8,
+      fromUtf8: utf8.fromUtf8,
+    };
+  }
+  return loaded;
+}
 
 /**
  * The messages of an AWS event stream as events: `event` is the `:event-type` header (e.g.
@@ -38,6 +65,7 @@ const codec = new EventStreamCodec(toUtf8, fromUtf8);
 export async function* readAwsEventStream(
   body: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<SseEvent> {
+  const { codec, toUtf8 } = smithy();
   let buffer: Uint8Array = new Uint8Array(0);
   for await (const chunk of body) {
     buffer = buffer.byteLength === 0 ? chunk : concat(buffer, chunk);
@@ -45,7 +73,7 @@ export async function* readAwsEventStream(
     for (;;) {
       const length = messageLength(buffer, offset);
       if (length === undefined || buffer.byteLength - offset < length) break;
-      yield toEvent(decode(buffer.subarray(offset, offset + length)));
+      yield toEvent(decode(codec, buffer.subarray(offset, offset + length)), toUtf8);
       offset += length;
     }
     // Keep only the unfinished tail; a copy, so the chunk it came from can be collected.
@@ -73,7 +101,7 @@ function messageLength(buffer: Uint8Array, offset: number): number | undefined {
   return length;
 }
 
-function decode(bytes: Uint8Array): Message {
+function decode(codec: EventStreamCodec, bytes: Uint8Array): Message {
   try {
     return codec.decode(bytes);
   } catch (error) {
@@ -85,7 +113,7 @@ function decode(bytes: Uint8Array): Message {
   }
 }
 
-function toEvent(message: Message): SseEvent {
+function toEvent(message: Message, toUtf8: Codec['toUtf8']): SseEvent {
   const { headers } = message;
   const type = header(headers, ':message-type') ?? 'event';
   if (type === 'error') {
@@ -121,6 +149,7 @@ export interface EventStreamMessage {
 
 /** Encodes `message` in the binary framing, as an upstream would send it. */
 export function encodeAwsEvent(message: EventStreamMessage): Uint8Array {
+  const { codec, fromUtf8 } = smithy();
   const messageType = message.messageType ?? 'event';
   const headers: MessageHeaders = {
     ':message-type': { type: 'string', value: messageType },

@@ -1,5 +1,5 @@
 /**
- * LiteLLM's `os.environ/NAME` references: any string value in the config that is exactly
+ * LiteLLM's `os.environ/NAME` references — every string value in the config that is exactly
  * `os.environ/NAME` is replaced by that environment variable, so secrets stay out of the file.
  * The environment is injected (tests pass a plain object); values are never printed.
  */

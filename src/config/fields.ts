@@ -111,7 +111,7 @@ export const list = <T extends z.ZodType>(item: T) => z.array(item, { error: 'ex
 export const mapping = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.strictObject(shape, { error: 'expected a mapping (key: value pairs)' });
 
-/** A free-form mapping: any key, any value. */
+/** A free-form mapping, with keys and values of every kind. */
 export const freeMapping = () =>
   z.record(z.string(), z.unknown(), { error: 'expected a mapping (key: value pairs)' });
 

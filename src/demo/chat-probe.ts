@@ -1,5 +1,5 @@
 /**
- * One chat request through the gateway with the official OpenAI SDK, as any application would
+ * One chat request through the gateway with the official OpenAI SDK, as an application would
  * send it, turned into a RequestOutcome. The SDK's own retries are off: the gateway alone must
  * hide the outage, and a failure it lets through has to show.
  */

@@ -133,7 +133,7 @@ interface Breaker {
  * Creates a tracker. Throws a RangeError when `cooldownTimeMs`, `allowedFails` or `windowMs`
  * is negative or not finite (or `windowMs` is 0).
  *
- * Probe accounting is per deployment, not per attempt: any verdict on the deployment while it
+ * Probe accounting is per deployment, not per attempt: every verdict on the deployment while it
  * is half-open (even from a request sent before the bench) ends the probe. A late verdict
  * carries the same information about the deployment's health, so this costs nothing real.
  */

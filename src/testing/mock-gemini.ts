@@ -57,7 +57,7 @@ export interface MockGeminiOptions {
   readonly reply?: string;
   /** Default `gemini`. */
   readonly name?: string;
-  /** Token assertions must be signed by this key's private half; unset: any assertion passes. */
+  /** Token assertions must be signed by this key's private half; unset: every assertion passes. */
   readonly publicKey?: KeyObject;
   /** `expires_in` of issued tokens, in seconds. Default 3600. */
   readonly tokenLifetimeS?: number;

@@ -18,7 +18,7 @@ export interface OllamaFault {
   headers?: Record<string, string>;
   /** Streams only: answer 200, send this many lines, then an `{"error": …}` line and end. */
   streamErrorAfter?: number;
-  /** Only requests to this path (`/api/chat`). Default: any. */
+  /** Only requests to this path (`/api/chat`). Default: every path. */
   path?: string;
   /** Apply to the next `times` matching requests, then clear. Default: until reset(). */
   times?: number;

@@ -18,6 +18,7 @@ import {
 } from '../src/state/state-store.conformance.ts';
 import { createFakeClock, startMockUpstream } from '../src/testing/index.ts';
 import { eventually } from '../src/testing/mock-test-helpers.ts';
+import { sharedGroupConfig } from './helpers/shared-group-config.ts';
 import { planFromYaml } from './helpers/gateway-fixture.ts';
 import { chat, chatContent, waitFor } from './helpers/http.ts';
 import { startRedisCluster, type RedisCluster } from './helpers/redis-cluster.ts';
@@ -97,19 +98,7 @@ async function assertBenchShared(routerSettings: string): Promise<void> {
   ]);
   const gateways: Gateway[] = [];
   try {
-    const plan = planFromYaml(`
-model_list:
-  - model_name: g
-    litellm_params: { model: openai/gpt-4o, api_base: ${a.baseUrl}, api_key: k }
-    model_info: { id: dep-a }
-  - model_name: g
-    litellm_params: { model: openai/gpt-4o, api_base: ${b.baseUrl}, api_key: k }
-    model_info: { id: dep-b }
-router_settings:
-  num_retries: 1
-  cooldown_time: 30
-${routerSettings}
-`);
+    const plan = planFromYaml(sharedGroupConfig(a, b, routerSettings));
     for (let i = 0; i < 2; i += 1) {
       gateways.push(await startGateway({ plan, port: 0, host: '127.0.0.1', random: () => 0 }));
     }

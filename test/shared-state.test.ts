@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { startMockUpstream, type MockUpstream } from '../src/testing/index.ts';
 import { startGateway, type Gateway } from '../src/server/start-gateway.ts';
+import { sharedGroupConfig } from './helpers/shared-group-config.ts';
 import { planFromYaml } from './helpers/gateway-fixture.ts';
 import { chat, chatContent, waitFor } from './helpers/http.ts';
 import { eventually } from '../src/testing/mock-test-helpers.ts';
@@ -36,21 +37,13 @@ void describe('shared state on Redis', { skip, timeout: 30_000 }, () => {
 
   /** One instance; every instance of a test shares one key prefix, so they see each other. */
   async function instance(keyPrefix: string, extraRouterSettings = ''): Promise<Gateway> {
-    const plan = planFromYaml(`
-model_list:
-  - model_name: g
-    litellm_params: { model: openai/gpt-4o, api_base: ${a.baseUrl}, api_key: k }
-    model_info: { id: dep-a }
-  - model_name: g
-    litellm_params: { model: openai/gpt-4o, api_base: ${b.baseUrl}, api_key: k }
-    model_info: { id: dep-b }
-router_settings:
-  num_retries: 1
-  cooldown_time: 30
-  redis_url: ${redis.url}
-  redis_key_prefix: "${keyPrefix}"
-  ${extraRouterSettings}
-`);
+    const plan = planFromYaml(
+      sharedGroupConfig(
+        a,
+        b,
+        `  redis_url: ${redis.url}\n  redis_key_prefix: "${keyPrefix}"\n  ${extraRouterSettings}`,
+      ),
+    );
     const gateway = await startGateway({ plan, port: 0, host: '127.0.0.1', random: () => 0 });
     gateways.push(gateway);
     await waitFor(() => gateway.router.stateStatus() === 'connected');

@@ -28,21 +28,22 @@ function newestMtime(dir) {
  * True when dist/ was built, completely, from the sources as they are now: every source file
  * and build input is older than the moment the last build started. Anything else (no build, a
  * failed one, a file edited or checked out since) means the sources must run. Set
- * SWITCHYARD_FROM_SOURCE=1 to run the sources regardless (npm test does).
+ * SWITCHYARD_FROM_SOURCE=1 to run the sources regardless (npm test does). `packageRoot` is for
+ * tests: another folder laid out like the package.
  */
-export function distIsFresh({ honourEnv = true } = {}) {
+export function distIsFresh({ honourEnv = true, packageRoot = root } = {}) {
   if (honourEnv && process.env.SWITCHYARD_FROM_SOURCE === '1') return false;
   let builtAt;
   try {
-    builtAt = Number(readFileSync(stampFile, 'utf8'));
+    builtAt = Number(readFileSync(join(packageRoot, 'dist', '.build-stamp'), 'utf8'));
   } catch {
     return false;
   }
   if (!Number.isFinite(builtAt)) return false;
   try {
     const newest = Math.max(
-      newestMtime(join(root, 'src')),
-      ...inputs.map((name) => statSync(join(root, name)).mtimeMs),
+      newestMtime(join(packageRoot, 'src')),
+      ...inputs.map((name) => statSync(join(packageRoot, name)).mtimeMs),
     );
     return newest < builtAt;
   } catch {

@@ -4,7 +4,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import type { HttpCall } from '../provider.ts';
 import { refusedUrl, startLoopbackServer } from '../testing/loopback-server.ts';
 import type { LoopbackHandler } from '../testing/loopback-server.ts';
-import { createHttpTransport } from './http-transport.ts';
+import { createHttpTransport, splitUrl } from './http-transport.ts';
 import type { HttpTransportOptions } from './http-transport.ts';
 import type { Transport } from './transport.ts';
 
@@ -46,6 +46,40 @@ void test('transport returns lower-case headers with the first value of repeated
   assert.equal(response.status, 200);
   assert.equal(response.headers['x-multi'], 'first');
   assert.equal(response.headers['x-request-id'], 'req-1');
+});
+
+void test('splitUrl gives undici the origin and a request target starting with a slash', () => {
+  assert.deepEqual(splitUrl('http://127.0.0.1:8080/v1/chat/completions'), [
+    'http://127.0.0.1:8080',
+    '/v1/chat/completions',
+  ]);
+  assert.deepEqual(splitUrl('https://example.openai.azure.com/openai/x?api-version=1#frag'), [
+    'https://example.openai.azure.com',
+    '/openai/x?api-version=1',
+  ]);
+  assert.deepEqual(splitUrl('http://[::1]:9000'), ['http://[::1]:9000', '/']);
+  assert.deepEqual(splitUrl('http://host?q=1'), ['http://host', '/?q=1']);
+});
+
+void test('transport sends the path and query of the URL it was given', async (t) => {
+  let seen = '';
+  const { transport, url } = await setup(t, (req, res) => {
+    seen = req.url ?? '';
+    res.end('{"ok":true}');
+  });
+  const response = await transport.request(
+    call(`${url}/v1/embeddings?api-version=2024-10-21`),
+    signal(),
+  );
+  assert.deepEqual(await response.json(), { ok: true });
+  assert.equal(seen, '/v1/embeddings?api-version=2024-10-21');
+});
+
+void test('transport text() without a limit reads the whole body, multi-byte characters intact', async (t) => {
+  const body = 'é€𝄞'.repeat(20_000);
+  const { transport, url } = await setup(t, (_req, res) => res.end(body));
+  const response = await transport.request(call(url), signal());
+  assert.equal(await response.text(), body);
 });
 
 void test('transport text() stops at the byte limit', async (t) => {

@@ -1,4 +1,4 @@
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { HttpCall } from '../provider.ts';
@@ -41,8 +41,10 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       if (signal.aborted) throw abortReason(signal);
       let answer: Dispatcher.ResponseData;
       try {
-        answer = await undiciRequest(call.url, {
-          dispatcher: agent,
+        const [origin, path] = splitUrl(call.url);
+        answer = await agent.request({
+          origin,
+          path,
           method: call.method,
           headers: call.headers,
           body: call.body ?? null,
@@ -55,6 +57,23 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
     },
     close: () => agent.close(),
   };
+}
+
+/**
+ * An absolute http(s) URL as undici's origin and request target (always starting with `/`,
+ * without a fragment). The codecs build their URLs from a validated api_base, so a scan for the
+ * end of the authority replaces a URL parse per request; undici checks both parts again.
+ */
+export function splitUrl(url: string): readonly [origin: string, path: string] {
+  let at = url.indexOf('//') + 2;
+  for (; at < url.length; at += 1) {
+    const char = url.charCodeAt(at);
+    // '/', '?' or '#' ends the authority.
+    if (char === 0x2f || char === 0x3f || char === 0x23) break;
+  }
+  const hash = url.indexOf('#', at);
+  const rest = hash === -1 ? url.slice(at) : url.slice(at, hash);
+  return [url.slice(0, at), rest.startsWith('/') ? rest : `/${rest}`];
 }
 
 function wrapResponse(
@@ -77,7 +96,15 @@ function wrapResponse(
     };
   }
 
-  async function text(limitBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  async function text(limitBytes?: number): Promise<string> {
+    if (limitBytes === undefined) {
+      // The whole body: undici's own reader collects the chunks and decodes once.
+      try {
+        return await raw.text();
+      } catch (error) {
+        throw fail(error);
+      }
+    }
     const decoder = new TextDecoder();
     let out = '';
     let received = 0;
@@ -120,11 +147,13 @@ function wrapResponse(
   };
 }
 
+/** One value per header (the first of a repeated one); undici has lower-cased the names. */
 function firstValues(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name.toLowerCase()] = first;
+    if (first !== undefined) out[name] = first;
   }
   return out;
 }

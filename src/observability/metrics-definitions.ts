@@ -10,6 +10,12 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DEPLOYMENT_LABEL_NAMES, LATENCY_BUCKETS } from './metrics-labels.ts';
 import { createPendingCounter, type PendingCounter } from './pending-counter.ts';
+import { createPendingHistogram, type PendingHistogram } from './pending-histogram.ts';
+
+/** prom-client's default buckets, which LiteLLM's per-output-token histogram keeps. */
+const DEFAULT_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 const DEPLOYMENT = DEPLOYMENT_LABEL_NAMES;
 const PER_REQUESTED = ['requested_model', ...DEPLOYMENT] as const;
@@ -23,8 +29,25 @@ export type MetricSet = ReturnType<typeof defineMetrics>;
 /** Declares every metric on `registry` (never on prom-client's global default registry). */
 export function defineMetrics(registry: Registry) {
   const registers = [registry];
-  const latency = (name: string, help: string, labelNames: readonly string[]) =>
-    new Histogram({ name, help, labelNames, buckets: [...LATENCY_BUCKETS], registers });
+  /** A histogram observed on every request: counted in plain numbers, flushed when scraped. */
+  const perRequestHistogram = (
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    buckets: readonly number[] = LATENCY_BUCKETS,
+  ) => {
+    const pending: PendingHistogram = createPendingHistogram(() => histogram, buckets);
+    const histogram: Histogram = new Histogram({
+      name,
+      help,
+      labelNames,
+      buckets: [...buckets],
+      registers,
+      collect: () => pending.flush(),
+    });
+    return pending;
+  };
+  const latency = perRequestHistogram;
   /** A counter counted on every request: plain numbers, handed to prom-client when scraped. */
   const perRequest = (name: string, help: string, labelNames: readonly string[]) => {
     const pending: PendingCounter = createPendingCounter(() => counter);
@@ -77,12 +100,12 @@ export function defineMetrics(registry: Registry) {
       labelNames: ['requested_model', 'fallback_model'],
       registers,
     }),
-    latencyPerOutputToken: new Histogram({
-      name: 'litellm_deployment_latency_per_output_token',
-      help: 'LLM Deployment Analytics - Latency per output token, in seconds',
-      labelNames: DEPLOYMENT,
-      registers,
-    }),
+    latencyPerOutputToken: perRequestHistogram(
+      'litellm_deployment_latency_per_output_token',
+      'LLM Deployment Analytics - Latency per output token, in seconds',
+      DEPLOYMENT,
+      DEFAULT_BUCKETS,
+    ),
     apiLatency: latency(
       'litellm_llm_api_latency_metric',
       'Total latency (seconds) of a successful LLM API call',

@@ -3,28 +3,29 @@
  * does a Map lookup and an increment, never a label hash or an object allocation. Keys are
  * bounded by the config (deployments × groups) and by closed sets (statuses, error kinds).
  */
-import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import type { Deployment } from '../core/deployment.ts';
 import type { MetricSet } from './metrics-definitions.ts';
 import type { CountedSeries } from './pending-counter.ts';
+import type { ObservedSeries } from './pending-histogram.ts';
 import { cached, deploymentLabels } from './metrics-labels.ts';
 
 /** The series of one deployment reached through one requested model. */
 export interface RequestedSeries {
   readonly success: CountedSeries;
   readonly total: CountedSeries;
-  readonly apiLatency: Histogram.Internal<string>;
-  readonly timeToFirstToken: Histogram.Internal<string>;
+  readonly apiLatency: ObservedSeries;
+  readonly timeToFirstToken: ObservedSeries;
 }
 
 /** Everything labelled by one deployment. */
 export interface DeploymentSeries {
   readonly deployment: Deployment;
   readonly state: Gauge.Internal<string>;
-  readonly latencyPerOutputToken: Histogram.Internal<string>;
+  readonly latencyPerOutputToken: ObservedSeries;
   readonly remainingRequests: Gauge.Internal<string>;
   readonly remainingTokens: Gauge.Internal<string>;
-  readonly overheadLatency: Histogram.Internal<string>;
+  readonly overheadLatency: ObservedSeries;
   readonly healthy: Gauge.Internal<string>;
   readonly unhealthy: Gauge.Internal<string>;
   requested(requestedModel: string): RequestedSeries;
@@ -56,10 +57,10 @@ function buildSeries(metrics: MetricSet, deployment: Deployment): DeploymentSeri
   return {
     deployment,
     state: metrics.deploymentState.labels(labels),
-    latencyPerOutputToken: metrics.latencyPerOutputToken.labels(labels),
+    latencyPerOutputToken: metrics.latencyPerOutputToken.series({ ...labels }),
     remainingRequests: metrics.remainingRequests.labels(modelGroup),
     remainingTokens: metrics.remainingTokens.labels(modelGroup),
-    overheadLatency: metrics.overheadLatency.labels(modelGroup),
+    overheadLatency: metrics.overheadLatency.series(modelGroup),
     healthy: metrics.modelHealth.labels({ ...health, status: 'healthy' }),
     unhealthy: metrics.modelHealth.labels({ ...health, status: 'unhealthy' }),
     requested: (requestedModel) =>
@@ -73,8 +74,8 @@ function buildSeries(metrics: MetricSet, deployment: Deployment): DeploymentSeri
         return {
           success: metrics.deploymentSuccess.series(perRequested),
           total: metrics.deploymentTotal.series(perRequested),
-          apiLatency: metrics.apiLatency.labels(api),
-          timeToFirstToken: metrics.timeToFirstToken.labels(api),
+          apiLatency: metrics.apiLatency.series(api),
+          timeToFirstToken: metrics.timeToFirstToken.series(api),
         };
       }),
     failure: (requestedModel, status, errorClass) =>

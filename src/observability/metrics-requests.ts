@@ -3,11 +3,11 @@
  * overhead), one `request:end` event per request. Children are cached by their label values,
  * which are config names and closed sets only.
  */
-import type { Histogram } from 'prom-client';
 import type { RouterEventMap } from '../core/router-events.ts';
 import type { MetricSet } from './metrics-definitions.ts';
 import type { DeploymentSeries } from './metrics-deployment.ts';
 import type { CountedSeries } from './pending-counter.ts';
+import type { ObservedSeries } from './pending-histogram.ts';
 import { cached } from './metrics-labels.ts';
 
 export interface RequestSeries {
@@ -32,8 +32,8 @@ interface Outcome {
 
 export function createRequestSeries(metrics: MetricSet): RequestSeries {
   const outcomes = new Map<string, Outcome>();
-  const totals = new Map<string, Histogram.Internal<string>>();
-  const overheads = new Map<string, Histogram.Internal<string>>();
+  const totals = new Map<string, ObservedSeries>();
+  const overheads = new Map<string, ObservedSeries>();
 
   const outcome = (requestedModel: string, status: number, errorClass: string | undefined) =>
     cached(outcomes, `${requestedModel}\n${status}\n${errorClass ?? ''}`, () => ({
@@ -58,7 +58,7 @@ export function createRequestSeries(metrics: MetricSet): RequestSeries {
   const totalLatency = (requestedModel: string, answered: DeploymentSeries | undefined) => {
     const deployment = answered?.deployment;
     return cached(totals, `${requestedModel}\n${deployment?.id ?? ''}`, () =>
-      metrics.requestTotalLatency.labels({
+      metrics.requestTotalLatency.series({
         requested_model: requestedModel,
         model: deployment?.upstreamModel ?? '',
         model_id: deployment?.id ?? '',
@@ -69,7 +69,7 @@ export function createRequestSeries(metrics: MetricSet): RequestSeries {
   /** Overhead of a request no deployment touched (unknown model, everything benched). */
   const unattributedOverhead = (requestedModel: string) =>
     cached(overheads, requestedModel, () =>
-      metrics.overheadLatency.labels({ model_group: requestedModel }),
+      metrics.overheadLatency.series({ model_group: requestedModel }),
     );
 
   return {

@@ -70,6 +70,16 @@ export function createOpenAICodec(options: OpenAICodecOptions = {}): LabelledHtt
   const preset: OpenAICompatiblePreset = { ...OPENAI_PRESET, ...options };
   const now = options.now ?? Date.now;
   const label = preset.errorLabel;
+  // A deployment's headers depend on its config only: built on its first call, then reused.
+  const headersOf = new WeakMap<Deployment, Readonly<Record<string, string>>>();
+  const headersFor = (deployment: Deployment): Readonly<Record<string, string>> => {
+    let headers = headersOf.get(deployment);
+    if (headers === undefined) {
+      headers = Object.freeze(buildHeaders(deployment, preset));
+      headersOf.set(deployment, headers);
+    }
+    return headers;
+  };
 
   return {
     name: preset.name,
@@ -87,7 +97,7 @@ export function createOpenAICodec(options: OpenAICodecOptions = {}): LabelledHtt
       return {
         url: preset.url(deployment, path),
         method: 'POST',
-        headers: buildHeaders(deployment, preset),
+        headers: headersFor(deployment),
         body: JSON.stringify(toUpstreamBody(body, deployment.upstreamModel)),
       };
     },

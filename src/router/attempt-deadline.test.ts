@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFakeClock } from '../testing/fake-clock.ts';
+import { AttemptDeadline } from './attempt-deadline.ts';
+
+const timeout = (): Error => new Error('attempt timed out');
+
+void test('every live deadline on one client signal aborts with the client reason', () => {
+  const clock = createFakeClock(0);
+  const client = new AbortController();
+  const first = new AttemptDeadline(clock, 1_000, timeout, client.signal);
+  const second = new AttemptDeadline(clock, 1_000, timeout, client.signal);
+  const reason = new DOMException('gone', 'AbortError');
+  client.abort(reason);
+  assert.equal(first.signal.reason, reason);
+  assert.equal(second.signal.reason, reason);
+});
+
+void test('a disposed deadline no longer follows the client signal, the others still do', () => {
+  const clock = createFakeClock(0);
+  const client = new AbortController();
+  const done = new AttemptDeadline(clock, 1_000, timeout, client.signal);
+  const live = new AttemptDeadline(clock, 1_000, timeout, client.signal);
+  done.dispose();
+  client.abort();
+  assert.equal(done.signal.aborted, false);
+  assert.equal(live.signal.aborted, true);
+});
+
+void test('a deadline created on an aborted client signal starts aborted', () => {
+  const clock = createFakeClock(0);
+  const deadline = new AttemptDeadline(clock, 1_000, timeout, AbortSignal.abort('left'));
+  assert.equal(deadline.signal.reason, 'left');
+});
+
+void test('the budget running out aborts with the attempt error; dispose stops the timer', () => {
+  const clock = createFakeClock(0);
+  const expired = new AttemptDeadline(clock, 1_000, timeout, undefined);
+  const disposed = new AttemptDeadline(clock, 1_000, timeout, undefined);
+  disposed.dispose();
+  clock.advance(999);
+  assert.equal(expired.signal.aborted, false);
+  clock.advance(1);
+  assert.match(String(expired.signal.reason), /attempt timed out/);
+  assert.equal(disposed.signal.aborted, false);
+});
+
+void test('a sliding deadline aborts idleMs after the last touch, not after the first', () => {
+  const clock = createFakeClock(0);
+  const deadline = new AttemptDeadline(clock, 1_000, timeout, undefined);
+  deadline.startIdle(100, () => new Error('stalled'));
+  clock.advance(80);
+  deadline.touch();
+  clock.advance(80);
+  assert.equal(deadline.signal.aborted, false);
+  clock.advance(20);
+  assert.match(String(deadline.signal.reason), /stalled/);
+});

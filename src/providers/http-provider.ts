@@ -1,5 +1,6 @@
 import type { Deployment } from '../core/deployment.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
+import { rememberSourceText } from '../core/source-text.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type {
   HttpCodec,
@@ -95,8 +96,10 @@ export function createHttpProvider(
     async send(request) {
       const response = await exchange(withStream(request, false));
       let payload: unknown;
+      let text: string;
       try {
-        payload = await response.json();
+        text = await response.text();
+        payload = JSON.parse(text) as unknown;
       } catch (error) {
         if (error instanceof SyntaxError) {
           throw new GatewayError(
@@ -108,6 +111,8 @@ export function createHttpProvider(
         throw labelConnectionError(error, label, request.deployment.id);
       }
       const body = codec.decode(request.operation, payload, request.deployment);
+      // The codec passed the answer through as it came (OpenAI's format is the gateway's).
+      if (body === payload) rememberSourceText(body, text);
       return { body, headers: keptHeaders(response.headers) };
     },
 

@@ -1,5 +1,6 @@
 import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
 import type { Deployment } from '../core/deployment.ts';
+import { forgetSourceText } from '../core/source-text.ts';
 import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
 import { completionTokensOf, emitBench, promptTokensOf } from './observe.ts';
 import type { ReportedUsage } from './attempt-tracker.ts';
@@ -87,7 +88,10 @@ class SupervisedStream implements AsyncIterator<StreamChunk, undefined> {
       if (this.core.tracker && chunk.usage) this.reported = usageOf(chunk);
       if (this.continued) {
         if (isRoleOnly(chunk)) continue;
-        if (this.id !== undefined) chunk.id = this.id;
+        if (this.id !== undefined && chunk.id !== this.id) {
+          forgetSourceText(chunk);
+          chunk.id = this.id;
+        }
       } else {
         this.id ??= chunk.id;
         this.partial += deltaText(chunk);

@@ -2,6 +2,7 @@ import type { Deployment } from '../../core/deployment.ts';
 import type { StreamChunk } from '../../core/openai-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent, StreamDecoder } from '../provider.ts';
+import { rememberStreamChunkText } from '../transport/sse.ts';
 import {
   asObject,
   mapOpenAIError,
@@ -59,6 +60,8 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       const error = asObject(chunk.error);
       if (error !== undefined) throw embeddedError(error, data);
       if (event.event === 'error') throw embeddedError(chunk, JSON.stringify({ error: chunk }));
+      // Already in the gateway's format: written to the client as it came.
+      rememberStreamChunkText(chunk, data);
       return [chunk];
     },
   };

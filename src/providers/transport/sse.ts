@@ -5,6 +5,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import type { EventSourceMessage } from 'eventsource-parser';
+import { rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent } from '../provider.ts';
 
@@ -17,9 +18,23 @@ const MAX_EVENT_CHARS = 16 * 1024 * 1024;
 /** The stream terminator OpenAI-compatible servers and the gateway send. */
 export const SSE_DONE = 'data: [DONE]\n\n';
 
-/** One SSE `data` event carrying `json`: `data: <json>\n\n`. JSON never contains a raw newline. */
+/**
+ * One SSE `data` event carrying `json`: `data: <json>\n\n`. Serialised JSON never contains a
+ * raw newline; a chunk's remembered source text is used only when it has none either (see
+ * rememberStreamChunkText).
+ */
 export function formatSseData(json: unknown): string {
-  return `data: ${JSON.stringify(json)}\n\n`;
+  return `data: ${sourceTextOf(json) ?? JSON.stringify(json)}\n\n`;
+}
+
+/**
+ * Remembers the `data` text a stream chunk was parsed from, so formatSseData writes it as is.
+ * Not when it spans lines: SSE allows one JSON object over several `data:` lines, and the
+ * gateway's own event must stay on one.
+ */
+export function rememberStreamChunkText(chunk: object, data: string): void {
+  if (data.includes('\n') || data.includes('\r')) return;
+  rememberSourceText(chunk, data);
 }
 
 /**

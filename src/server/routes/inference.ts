@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Operation } from '../../core/openai-types.ts';
+import { sourceTextOf } from '../../core/source-text.ts';
 import { clientAbortSignal } from '../client-abort.ts';
 import { isJsonObject, validateRequestBody } from '../request-validation.ts';
 import { successHeaders } from '../response-headers.ts';
@@ -10,6 +11,9 @@ export interface InferenceRoute {
   Body: unknown;
   Params: { model?: string };
 }
+
+/** What fastify sends for a serialised object; a source text goes out under the same type. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** `{model}` in Azure-style paths (`/openai/deployments/{model}/...`) names the group. */
 export type ModelSource = 'body' | 'path';
@@ -42,8 +46,10 @@ export function createInferenceHandler(
       return reply;
     }
     const result = await engine.route(operation, body, options);
-    return reply
-      .headers(successHeaders(result.meta, result.upstreamHeaders, clock.now()))
-      .send(result.body);
+    reply.headers(successHeaders(result.meta, result.upstreamHeaders, clock.now()));
+    // An answer that came through unchanged is sent as the text it came in: no re-serialising.
+    const text = sourceTextOf(result.body);
+    if (text === undefined) return reply.send(result.body);
+    return reply.type(JSON_CONTENT_TYPE).send(text);
   };
 }

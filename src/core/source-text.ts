@@ -6,22 +6,32 @@
  * hot path (the biggest for large embeddings answers).
  *
  * Rules for whoever uses it: remember a text only for the object parsed from exactly that text;
- * anything that changes such an object afterwards must forget() it first. A WeakMap rather
- * than a property: the objects reach library users, whose comparisons must not see it.
+ * anything that changes such an object afterwards must forget() it first.
+ *
+ * Kept in a non-enumerable symbol property: invisible to JSON.stringify, to spreads and copies
+ * (a copy may be changed) and to library users' deep-equality checks. A WeakMap was measured
+ * first and cost more than the JSON.stringify it saved on streams (V8's ephemeron tables under
+ * thousands of short-lived chunks a second).
  */
-const texts = new WeakMap<object, string>();
+const SOURCE_TEXT = Symbol('switchyard.sourceText');
+
+interface WithSourceText {
+  [SOURCE_TEXT]?: string | undefined;
+}
 
 /** Records that `value` was parsed from `json` and has not changed since. */
 export function rememberSourceText(value: object, json: string): void {
-  texts.set(value, json);
+  Object.defineProperty(value, SOURCE_TEXT, { value: json, writable: true, configurable: true });
 }
 
 /** `value` is about to change: its source text no longer describes it. */
 export function forgetSourceText(value: object): void {
-  texts.delete(value);
+  if (Object.hasOwn(value, SOURCE_TEXT)) (value as WithSourceText)[SOURCE_TEXT] = undefined;
 }
 
 /** The text `value` was parsed from, if it is still exact. */
 export function sourceTextOf(value: unknown): string | undefined {
-  return typeof value === 'object' && value !== null ? texts.get(value) : undefined;
+  return typeof value === 'object' && value !== null
+    ? (value as WithSourceText)[SOURCE_TEXT]
+    : undefined;
 }

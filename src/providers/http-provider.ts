@@ -39,7 +39,7 @@ export function createHttpProvider(
     const call = encoded instanceof Promise ? await encoded : encoded;
     let response: HttpResponse;
     try {
-      response = await transport.request(call, request.signal);
+      response = await transport.request(call, request.cancel ?? request.signal);
     } catch (error) {
       throw labelConnectionError(error, label, request.deployment.id);
     }
@@ -237,7 +237,17 @@ function withStream(request: ProviderRequest, stream: boolean): ProviderRequest 
   const body = { ...request.body };
   if (stream) body.stream = true;
   else delete body.stream;
-  return { ...request, body };
+  // Not a spread: the router's requests make `signal` in a getter, which a spread would call.
+  const { operation, deployment, cancel } = request;
+  return {
+    operation,
+    deployment,
+    body,
+    get signal() {
+      return request.signal;
+    },
+    ...(cancel === undefined ? {} : { cancel }),
+  };
 }
 
 /** Adds the provider label and the deployment to the transport's connection errors. */

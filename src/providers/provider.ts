@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../core/cancellation.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type {
   GatewayRequestBody,
@@ -18,6 +19,12 @@ export interface ProviderRequest {
   readonly body: GatewayRequestBody;
   /** Aborts the call: client gone, or the attempt's deadline (its reason is then a Timeout error). */
   readonly signal: AbortSignal;
+  /**
+   * The same cancellation as `signal`, for whatever takes a CancelSignal (the HTTP transport).
+   * The router's requests make their AbortSignal only when `signal` is read, so reading this
+   * instead keeps an EventTarget off every attempt.
+   */
+  readonly cancel?: CancelSignal;
 }
 
 /** Lower-cased upstream response headers worth passing on (e.g. `x-ratelimit-*`). */

@@ -1,3 +1,4 @@
+import { Cancellation, type CancelSignal } from '../core/cancellation.ts';
 import type { Clock } from '../core/clock.ts';
 
 /**
@@ -28,8 +29,8 @@ function watch(parent: AbortSignal, deadline: AttemptDeadline): void {
 
 /**
  * One attempt's cancellation: aborts when the client's signal does (with the client's reason)
- * or when its budget runs out (with the attempt's own Timeout error). One AbortController and
- * one timer per attempt, no per-attempt closures but the timer's.
+ * or when its budget runs out (with the attempt's own Timeout error). One Cancellation (an
+ * AbortSignal only on demand) and one timer per attempt, no per-attempt closures but the timer's.
  *
  * A stream's idle deadline is a sliding one: every chunk `touch()`es it, and the timer is not
  * re-armed per chunk (a clearTimeout + setTimeout per chunk was a measurable share of a
@@ -38,7 +39,7 @@ function watch(parent: AbortSignal, deadline: AttemptDeadline): void {
  * the abort happens exactly `idleMs` after the last chunk.
  */
 export class AttemptDeadline {
-  private readonly controller = new AbortController();
+  private readonly cancellation = new Cancellation();
   private cancelTimer: (() => void) | undefined;
   private budgetMs: number;
   private lastActivity = 0;
@@ -53,21 +54,27 @@ export class AttemptDeadline {
   ) {
     this.budgetMs = timeoutMs;
     if (parent?.aborted) {
-      this.controller.abort(parent.reason);
+      this.cancellation.abort(parent.reason);
       return;
     }
     if (parent !== undefined) watch(parent, this);
     this.arm(timeoutMs);
   }
 
+  /** The attempt's AbortSignal, made on first use: the HTTP transport takes `cancel` instead. */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.cancellation.signal;
+  }
+
+  /** The attempt's cancellation, without an AbortSignal behind it unless `signal` was read. */
+  get cancel(): CancelSignal {
+    return this.cancellation;
   }
 
   /** The client went away: cancel at once with its reason. */
   handleEvent(): void {
     this.stopTimer();
-    this.controller.abort(this.parent?.reason);
+    this.cancellation.abort(this.parent?.reason);
   }
 
   /**
@@ -80,7 +87,7 @@ export class AttemptDeadline {
     this.sliding = true;
     this.lastActivity = this.clock.now();
     this.stopTimer();
-    if (!this.controller.signal.aborted) this.arm(idleMs);
+    if (!this.cancellation.aborted) this.arm(idleMs);
   }
 
   /** Something arrived: the sliding deadline counts from now. */
@@ -107,7 +114,7 @@ export class AttemptDeadline {
         return;
       }
     }
-    this.controller.abort(this.makeError());
+    this.cancellation.abort(this.makeError());
   }
 
   private stopTimer(): void {

@@ -1,8 +1,9 @@
+import type { CancelSignal } from '../core/cancellation.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import type { Provider, ProviderResponse } from '../providers/provider.ts';
+import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.ts';
 import { AttemptDeadline } from './attempt-deadline.ts';
 import { openStreamSession, type StreamSession } from './stream-session.ts';
 
@@ -31,6 +32,28 @@ export function timeoutError(
   );
 }
 
+/** An attempt's request: its AbortSignal is made only if a provider reads `signal`. */
+class AttemptRequest implements ProviderRequest {
+  readonly operation: Operation;
+  readonly deployment: Deployment;
+  readonly body: GatewayRequestBody;
+  readonly cancel: CancelSignal;
+
+  constructor(
+    input: AttemptInput,
+    private readonly deadline: AttemptDeadline,
+  ) {
+    this.operation = input.operation;
+    this.deployment = input.deployment;
+    this.body = input.body;
+    this.cancel = deadline.cancel;
+  }
+
+  get signal(): AbortSignal {
+    return this.deadline.signal;
+  }
+}
+
 export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse> {
   const { deployment, timeoutMs } = input;
   const deadline = new AttemptDeadline(
@@ -40,12 +63,7 @@ export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse
     input.clientSignal,
   );
   try {
-    return await input.provider.send({
-      operation: input.operation,
-      deployment,
-      body: input.body,
-      signal: deadline.signal,
-    });
+    return await input.provider.send(new AttemptRequest(input, deadline));
   } finally {
     deadline.dispose();
   }
@@ -70,12 +88,7 @@ export async function openStreamAttempt(input: StreamAttemptInput): Promise<Stre
     input.clientSignal,
   );
   try {
-    const stream = await input.provider.openStream({
-      operation: input.operation,
-      deployment,
-      body: input.body,
-      signal: deadline.signal,
-    });
+    const stream = await input.provider.openStream(new AttemptRequest(input, deadline));
     return await openStreamSession(stream, deadline, idleTimeoutMs, () =>
       timeoutError(deployment, idleTimeoutMs, 'Stream stalled'),
     );

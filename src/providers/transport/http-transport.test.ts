@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Cancellation } from '../../core/cancellation.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { HttpCall } from '../provider.ts';
 import { refusedUrl, startLoopbackServer } from '../testing/loopback-server.ts';
@@ -133,6 +134,45 @@ void test('transport rethrows a client abort reason as-is', async (t) => {
   controller.abort(reason);
   await assert.rejects(pending, (error) => {
     assert.equal(error, reason);
+    return true;
+  });
+});
+
+/** Counts the listeners undici keeps on a Cancellation. */
+class CountedCancellation extends Cancellation {
+  listening = 0;
+  override addEventListener(type: 'abort', listener: () => void): void {
+    this.listening += 1;
+    super.addEventListener(type, listener);
+  }
+  override removeEventListener(type: 'abort', listener: () => void): void {
+    this.listening -= 1;
+    super.removeEventListener(type, listener);
+  }
+}
+
+void test("transport takes the router's Cancellation: a finished call lets go of it, aborting one mid-call rejects with its reason", async (t) => {
+  let received!: () => void;
+  const arrived = new Promise<void>((resolve) => (received = resolve));
+  const { transport, url } = await setup(t, (request, res) => {
+    if (request.url === '/hang') received();
+    else res.end('{}');
+  });
+  const done = new CountedCancellation();
+  const answered = await transport.request(call(url), done);
+  assert.deepEqual(await answered.json(), {});
+  // undici lets go when the body stream closes, a tick after its end.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(done.listening, 0);
+
+  const cancellation = new CountedCancellation();
+  const pending = transport.request(call(`${url}/hang`), cancellation);
+  await arrived;
+  assert.equal(cancellation.listening, 1);
+  const timeout = new GatewayError('Timeout', 'attempt timed out');
+  cancellation.abort(timeout);
+  await assert.rejects(pending, (error) => {
+    assert.equal(error, timeout);
     return true;
   });
 });

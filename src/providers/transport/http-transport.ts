@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import type { CancelSignal } from '../../core/cancellation.ts';
 import type { HttpCall } from '../provider.ts';
 import type { HttpResponse, Transport } from './transport.ts';
 
@@ -48,6 +49,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           method: call.method,
           headers: call.headers,
           body: call.body ?? null,
+          // undici takes any object that adds and removes an 'abort' listener.
           signal,
         });
       } catch (error) {
@@ -78,7 +80,7 @@ export function splitUrl(url: string): readonly [origin: string, path: string] {
 
 function wrapResponse(
   answer: Dispatcher.ResponseData,
-  signal: AbortSignal,
+  signal: CancelSignal,
   call: HttpCall,
 ): HttpResponse {
   const raw = answer.body;
@@ -159,7 +161,7 @@ function firstValues(headers: Dispatcher.ResponseData['headers']): Record<string
 }
 
 /** An aborted signal's reason: the router's Timeout GatewayError, or whatever the client sent. */
-function abortReason(signal: AbortSignal): unknown {
+function abortReason(signal: CancelSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
@@ -169,7 +171,7 @@ function abortReason(signal: AbortSignal): unknown {
  * abort. Everything else the network does (refused, reset, DNS, connect timeout, a body cut
  * short) means the upstream could not be reached: APIConnectionError, retryable.
  */
-function toTransportError(error: unknown, signal: AbortSignal, call: HttpCall): Error {
+function toTransportError(error: unknown, signal: CancelSignal, call: HttpCall): Error {
   if (signal.aborted) {
     // Thrown as-is by the caller, even when a client aborted with a non-Error reason.
     return abortReason(signal) as Error;

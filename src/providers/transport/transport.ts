@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../core/cancellation.ts';
 import type { HttpCall } from '../provider.ts';
 
 /**
@@ -36,7 +37,7 @@ export interface Transport {
    * `GatewayError('APIConnectionError')` when the upstream cannot be reached, and with
    * `signal.reason` when the signal aborts (a router Timeout stays that Timeout).
    */
-  request(call: HttpCall, signal: AbortSignal): Promise<HttpResponse>;
+  request(call: HttpCall, signal: CancelSignal): Promise<HttpResponse>;
   /** Closes every pooled connection; in-flight requests finish first. */
   close(): Promise<void>;
 }

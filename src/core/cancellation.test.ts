@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Cancellation } from './cancellation.ts';
+
+void test('abort runs each listener once with the first reason kept', () => {
+  const cancellation = new Cancellation();
+  let calls = 0;
+  cancellation.addEventListener('abort', () => (calls += 1));
+  cancellation.abort('first');
+  cancellation.abort('second');
+  assert.equal(cancellation.aborted, true);
+  assert.equal(cancellation.reason, 'first');
+  assert.equal(calls, 1);
+});
+
+void test('a removed listener is not called; one added after the abort never is', () => {
+  const cancellation = new Cancellation();
+  const seen: string[] = [];
+  const removed = (): void => void seen.push('removed');
+  cancellation.addEventListener('abort', removed);
+  cancellation.addEventListener('abort', () => seen.push('kept'));
+  cancellation.removeEventListener('abort', removed);
+  cancellation.abort(undefined);
+  cancellation.addEventListener('abort', () => seen.push('late'));
+  assert.deepEqual(seen, ['kept']);
+});
+
+void test('signal is a real AbortSignal following the cancellation, before or after it aborts', () => {
+  const early = new Cancellation();
+  const signal = early.signal;
+  assert.ok(signal instanceof AbortSignal);
+  assert.equal(signal.aborted, false);
+  early.abort('gone');
+  assert.equal(signal.reason, 'gone');
+
+  const late = new Cancellation();
+  late.abort('already');
+  assert.equal(late.signal.aborted, true);
+  assert.equal(late.signal.reason, 'already');
+  assert.equal(late.signal, late.signal);
+});

@@ -1,0 +1,58 @@
+/**
+ * What the HTTP transport needs of a cancellation signal: AbortSignal has it, and so has the
+ * lighter Cancellation below. undici accepts either (it only adds and removes one listener).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
+ * An AbortController for one upstream attempt, at a fraction of the cost: Node's AbortSignal is
+ * an EventTarget (~3-4 µs to create, ~1-2 µs per listener added or removed), made for every
+ * attempt only to be dropped unused almost every time. This is a plain object with a listener
+ * list; a real AbortSignal is made only when someone asks for `signal` (a provider that hands
+ * it to fetch, say), and it follows this one.
+ *
+ * As with AbortSignal: aborting twice keeps the first reason, listeners run once, and a
+ * listener added after the abort is never called (check `aborted` first).
+ */
+export class Cancellation implements CancelSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listeners: (() => void)[] | undefined;
+  private controller: AbortController | undefined;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners !== undefined) for (const listener of listeners) listener();
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.aborted) return;
+    (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const listeners = this.listeners;
+    if (listeners === undefined) return;
+    const at = listeners.indexOf(listener);
+    if (at !== -1) listeners.splice(at, 1);
+  }
+
+  /** A real AbortSignal that aborts with this, made on first use. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+}

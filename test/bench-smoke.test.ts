@@ -44,7 +44,15 @@ void test('a smoke run measures every target and scenario and stops its children
   const floor = results.comparisons.find((comparison) => comparison.against === 'floor');
   assert.ok(floor !== undefined && (floor.jsonThroughput ?? 0) > 0);
   assert.ok(results.checks.length >= 5);
+  // A ratio of added latencies needs the floor to add some: in a smoke run's few samples on a
+  // busy machine its p50 can come out at or under the direct one, and then there is no ratio.
+  const floorSummary = results.summary.find((summary) => summary.target === 'floor');
+  const floorAdds = {
+    'added latency, JSON': (floorSummary?.json.addedP50Ms ?? 0) > 0,
+    'added latency, streams': (floorSummary?.stream.addedP50Ms ?? 0) > 0,
+  } as Record<string, boolean>;
   for (const check of results.checks.filter((c) => !c.name.includes('growth'))) {
+    if (floorAdds[check.name] === false) continue;
     assert.notEqual(check.pass, undefined, `${check.name} was measured`);
   }
 

@@ -8,6 +8,7 @@ import { afterEach, describe, test } from 'node:test';
 import { Pool } from 'undici';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
 import { chatBody, waitFor } from './helpers/http.ts';
+import { captureLogs } from './helpers/log-capture.ts';
 
 const start = useGateways();
 
@@ -83,8 +84,10 @@ void describe('client connections', E2E_SUITE, () => {
   });
 
   void test('a client hanging up on a reused connection cancels the upstream call', async () => {
+    const logs = captureLogs();
     const { url, upstreams } = await start({
       upstreams: ['a'],
+      logger: logs.logger,
       config: ({ a }) => SOLO(a.baseUrl),
     });
     const pool = oneConnection(url);
@@ -105,5 +108,15 @@ void describe('client connections', E2E_SUITE, () => {
     // The gateway saw its client go and dropped the upstream call instead of waiting on it.
     await waitFor(() => upstreams.a.hanging() === 0);
     assert.equal(upstreams.a.hits().total, 4);
+    // Logged as a cancelled request (nginx's 499), not as a failure of the gateway.
+    await waitFor(() => logs.lines().filter((line) => line.msg === 'request').length === 4);
+    const last = logs.lines().filter((line) => line.msg === 'request')[3];
+    assert.equal(last?.status, 499);
+    assert.equal(last?.error_kind, 'ClientClosedRequest');
+    assert.deepEqual(
+      logs.lines().filter((line) => Number(line.level) >= 50),
+      [],
+      'no error-level line for a client that left',
+    );
   });
 });

@@ -31,3 +31,15 @@ export function noDeploymentsError(group: string, retryAfterMs: number | undefin
     retryAfterMs === undefined ? {} : { retryAfterMs },
   );
 }
+
+/**
+ * The request's caller went away before the answer (see ClientClosedRequest); whatever the
+ * attempt under way failed with is kept as the cause.
+ */
+export function clientClosedError(cause: unknown): GatewayError {
+  return new GatewayError(
+    'ClientClosedRequest',
+    'The client closed the connection (or aborted the request) before the answer',
+    { cause },
+  );
+}

@@ -128,6 +128,18 @@ export const ERROR_TABLE = {
     cooldown: false,
     fallback: 'generic',
   },
+  /**
+   * The caller went away (the client closed its connection, a library caller's signal aborted)
+   * before the answer. nginx's 499: nobody receives it, but logs and metrics must not count a
+   * cancelled request as a gateway failure (a 500 would page someone).
+   */
+  ClientClosedRequest: {
+    status: 499,
+    type: 'client_closed_request',
+    retryable: false,
+    cooldown: false,
+    fallback: 'none',
+  },
   /** The gateway itself failed: a bug, never an upstream's fault. */
   GatewayInternalError: {
     status: 500,

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
-import { unknownModelError } from '../errors/common-errors.ts';
+import { clientClosedError, unknownModelError } from '../errors/common-errors.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { toGatewayError } from '../errors/gateway-error.ts';
 import type { Provider, ProviderResponse } from '../providers/provider.ts';
@@ -338,7 +338,9 @@ export class Router implements RouterEngine {
       this.noteRateLimits(run.meta);
       return value;
     } catch (thrown) {
-      const error = toGatewayError(thrown);
+      // Once the caller has gone, whatever the attempt failed with is the echo of that abort.
+      const error =
+        run.signal?.aborted === true ? clientClosedError(thrown) : toGatewayError(thrown);
       this.noteRateLimits(run.meta);
       error.meta = run.meta;
       this.requestEnded(operation, run, undefined, error);

@@ -1,6 +1,7 @@
 import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
 import type { Deployment } from '../core/deployment.ts';
 import { forgetSourceText } from '../core/source-text.ts';
+import { clientClosedError } from '../errors/common-errors.ts';
 import { toGatewayError, type GatewayError } from '../errors/gateway-error.ts';
 import { completionTokensOf, emitBench, promptTokensOf } from './observe.ts';
 import type { ReportedUsage } from './attempt-tracker.ts';
@@ -158,7 +159,8 @@ class SupervisedStream implements AsyncIterator<StreamChunk, undefined> {
       this.reported = undefined;
     } catch (failure) {
       this.endSegment();
-      const final = toGatewayError(failure);
+      const final =
+        run.signal?.aborted === true ? clientClosedError(failure) : toGatewayError(failure);
       this.finish(final);
       throw final;
     }

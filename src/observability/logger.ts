@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type PinoPretty from 'pino-pretty';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { createBatchedDestination } from './batched-stdout.ts';
 
 export type { Logger } from 'pino';
 
@@ -94,8 +95,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(settings, pretty({ colorize: true, sync: true, ignore: 'pid,hostname,service' }));
   }
-  // Asynchronous writes: a line logged while the previous write is still in flight joins the
-  // next write, so under load many lines share one syscall instead of one each (pino's default
-  // for stdout is a synchronous write per line). pino flushes what is pending on exit.
-  return pino(settings, pino.destination({ dest: 1, sync: false }));
+  // One write per event-loop turn, not one per line (see batched-stdout.ts).
+  return pino(settings, createBatchedDestination());
 }

@@ -260,3 +260,53 @@ void describe('drain', () => {
     await drained;
   });
 });
+
+void describe('slow client', () => {
+  /** Event-loop turns until `read()` has not changed for 50 of them (at most 20,000). */
+  async function settled(read: () => number): Promise<number> {
+    let last = read();
+    let still = 0;
+    for (let turn = 0; turn < 20_000 && still < 50; turn += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const now = read();
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
+    return last;
+  }
+
+  void test('a client that stops reading stops the stream being pulled; reading again resumes it', async () => {
+    const total = 3_000;
+    // ~25 MB of events: far more than the loopback socket buffers can hold.
+    const piece = 'x'.repeat(8 * 1024);
+    let pulled = 0;
+    const engine = createStubEngine();
+    engine.answerStream = () =>
+      Promise.resolve({
+        ...scriptedStream({ chunks: [] }),
+        [Symbol.asyncIterator]: () => ({
+          next: () => {
+            if (pulled === total) return Promise.resolve({ done: true as const, value: undefined });
+            pulled += 1;
+            return Promise.resolve({ done: false as const, value: chunk(piece) });
+          },
+          return: () => Promise.resolve({ done: true as const, value: undefined }),
+        }),
+      });
+    const gateway = start(engine);
+    const port = await listen(gateway);
+    const { response } = post(port, '/v1/chat/completions', STREAM_BODY);
+    const message = await response;
+    const head = await readUntil(message, piece);
+    const whilePaused = await settled(() => pulled);
+    assert.ok(
+      whilePaused < total,
+      `pulled ${whilePaused} of ${total} while the client read nothing`,
+    );
+    message.resume();
+    const events = sseData(head + (await readAll(message)));
+    assert.equal(events.at(-1), '[DONE]');
+    assert.equal(events.length, total + 1);
+    assert.equal(pulled, total);
+  });
+});

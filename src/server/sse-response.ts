@@ -5,6 +5,9 @@ import type { RouterStream } from '../router/types.ts';
 import { describeError, errorBody } from './error-response.ts';
 import { addMetaHeaders, addUpstreamHeaders, type HeaderBag } from './response-headers.ts';
 
+/** Text waiting for the end of the turn that is written at once (UTF-16 units, ~bytes). */
+const FLUSH_CHARS = 16 * 1024;
+
 export interface SseResponseOptions {
   /** Epoch ms when the stream was committed; the duration headers are measured to it. */
   readonly now: number;
@@ -26,28 +29,43 @@ export async function writeSseResponse(
   reply.hijack();
   const response = reply.raw;
   if (!response.destroyed) response.writeHead(200, sseHeaders(stream, options.now));
-  // Chunks that arrive together (one upstream read usually carries several events) leave in one
-  // socket write rather than one each: the response is corked on the first chunk of a turn and
-  // uncorked once the turn's microtasks have run. Nothing waits: the write happens in the same
-  // event-loop turn it would have anyway.
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    response.uncork();
+  // Chunks that arrive together (one upstream read usually carries several events) leave as one
+  // piece of text in one write at the end of the turn, rather than a write each: each write of
+  // a chunked response costs its own framing and buffer entries. Nothing waits: the text
+  // leaves in the same event-loop turn it would have anyway.
+  let pending = '';
+  let scheduled = false;
+  let full = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending === '' || response.destroyed) return;
+    const text = pending;
+    pending = '';
+    if (!response.write(text)) full = true;
   };
   try {
     // `break` makes for-await call the iterator's return(), which cancels the upstream.
     for await (const chunk of stream) {
       if (response.destroyed) break;
-      if (!corked) {
-        corked = true;
-        response.cork();
-        process.nextTick(uncork);
+      pending += formatSseData(chunk);
+      // A burst (an upstream that is faster than its reader can write) goes out now, so the
+      // text waiting stays small and the client's pace is checked as it grows.
+      if (pending.length >= FLUSH_CHARS) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        process.nextTick(flush);
       }
-      if (!response.write(formatSseData(chunk)) && !(await drained(response))) break;
+      // The client is slower than the upstream: wait for it before taking more.
+      if (full) {
+        full = false;
+        if (!(await drained(response))) break;
+      }
     }
-    if (!response.destroyed) response.end(SSE_DONE);
+    // Whatever is still waiting leaves with the terminator, in the same write.
+    if (!response.destroyed) response.end(pending + SSE_DONE);
+    pending = '';
   } catch (error) {
+    flush();
     endWithError(response, error, options);
   }
 }

@@ -1,11 +1,27 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { createBatchedDestination } from './batched-stdout.ts';
+import { createBatchedDestination, MAX_QUEUED_BYTES } from './batched-stdout.ts';
 
-function collector(): { writes: string[]; write(text: string): boolean } {
+/** A stream whose reader is `behind` bytes behind. */
+function collector(): {
+  writes: string[];
+  behind: number;
+  write(text: string): boolean;
+  readonly writableLength: number;
+} {
   const writes: string[] = [];
-  return { writes, write: (text: string) => writes.push(text) > 0 };
+  return {
+    writes,
+    behind: 0,
+    write(text: string) {
+      writes.push(text);
+      return true;
+    },
+    get writableLength() {
+      return this.behind;
+    },
+  };
 }
 
 void test('lines written together leave in one write, at most 10 ms later', (t) => {
@@ -38,6 +54,24 @@ void test('64 KB waiting leave at once; flush() writes what waits', (t) => {
   destination.flush(() => (flushed = true));
   assert.equal(flushed, true);
   assert.deepEqual(out.writes.slice(1), ['{"last":true}\n']);
+});
+
+void test('while the reader is too far behind, lines are dropped and counted, then reported', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const out = collector();
+  const destination = createBatchedDestination(out);
+  out.behind = MAX_QUEUED_BYTES + 1;
+  destination.write('{"n":1}\n');
+  destination.write('{"n":2}\n');
+  t.mock.timers.tick(10);
+  assert.equal(out.writes.length, 0);
+  out.behind = 0;
+  destination.write('{"n":3}\n');
+  t.mock.timers.tick(10);
+  assert.equal(out.writes.length, 1);
+  const [notice, line] = out.writes[0]!.trimEnd().split('\n');
+  assert.equal((JSON.parse(notice!) as { dropped_lines: number }).dropped_lines, 2);
+  assert.equal(line, '{"n":3}');
 });
 
 void test('lines still waiting when the process exits are written', () => {

@@ -3,16 +3,29 @@
  * FLUSH_BYTES) and leave in one write. Under load that is one syscall for dozens or hundreds
  * of request lines; a line never waits more than FLUSH_DELAY_MS.
  *
- * Why not pino's own destination: its synchronous mode makes a syscall per line, and its
- * asynchronous mode hands every batch to libuv's thread pool and measures the whole pending
- * buffer again on every line. process.stdout already does the right thing per kind of stdout:
- * on Linux pipes, files and terminals it writes synchronously, so nothing handed to it is lost
- * on exit; what is still waiting for the end of the turn is written on `exit`.
+ * Why not pino's own destination: its synchronous mode makes a syscall per line and blocks the
+ * whole gateway while a log reader is slow; its asynchronous mode hands every batch to libuv's
+ * thread pool and measures the whole pending buffer again on every line.
+ *
+ * A reader that stops reading (a stuck log shipper, a full pipe) must neither stall the
+ * gateway nor grow its memory without bound: process.stdout queues what the pipe cannot take,
+ * and past MAX_QUEUED_BYTES queued, lines are dropped and counted instead; once the reader
+ * catches up, one line says how many were lost. Lines waiting for the end of their batch are
+ * written on `exit`.
  */
 /** Longest a line waits before it is written, in ms. */
 const FLUSH_DELAY_MS = 10;
 /** Collected text (in UTF-16 units, ~bytes for log lines) that is written at once. */
 const FLUSH_BYTES = 64 * 1024;
+/** Most bytes left queued in the stream (its reader is behind) before lines are dropped. */
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
+/** What the destination needs of its stream: process.stdout has it. */
+export interface LogStream {
+  write(text: string): boolean;
+  /** Bytes queued, not yet taken by the reader. */
+  readonly writableLength: number;
+}
 
 export interface BatchedDestination {
   write(line: string): void;
@@ -20,20 +33,31 @@ export interface BatchedDestination {
   flush(done?: (error?: Error) => void): void;
 }
 
-export function createBatchedDestination(
-  out: Pick<NodeJS.WritableStream, 'write'> = process.stdout,
-): BatchedDestination {
+export function createBatchedDestination(out: LogStream = process.stdout): BatchedDestination {
   let pending: string[] = [];
   let pendingLength = 0;
   let timer: NodeJS.Timeout | undefined;
+  let dropped = 0;
 
   const flushNow = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (pending.length === 0) return;
-    const text = pending.length === 1 ? pending[0]! : pending.join('');
+    if (out.writableLength > MAX_QUEUED_BYTES) {
+      dropped += pending.length;
+      pending = [];
+      pendingLength = 0;
+      return;
+    }
+    let text = pending.length === 1 ? pending[0]! : pending.join('');
     pending = [];
     pendingLength = 0;
+    if (dropped > 0) {
+      text =
+        `{"level":40,"time":${Date.now()},"service":"switchyard","dropped_lines":${dropped},` +
+        `"msg":"log lines dropped: stdout was not being read"}\n${text}`;
+      dropped = 0;
+    }
     out.write(text);
   };
 

@@ -3,10 +3,14 @@
  * the harness, so the memory measured is theirs and their CPU is not the load generator's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** How long a child may take to compile (tsx) and start listening, in ms. */
 const START_TIMEOUT_MS = 30_000;
+/** How often the start-up output is read for the listening URL, in ms. */
+const START_POLL_MS = 50;
 
 /** A running child service. */
 export interface ChildService {
@@ -47,72 +51,89 @@ export function jsonUrl(line: string): string | undefined {
   }
 }
 
-/** Spawns the child and resolves once it listens; kills it if it does not in time. */
+/**
+ * Spawns the child and resolves once it listens; kills it if it does not in time. Its stdout
+ * goes to a file, as a production log would: read through a pipe by the harness, whose event
+ * loop is busy generating load, the gateway's request log would back up into the gateway's
+ * memory and be measured as its cost.
+ */
 export async function startChild(spec: ChildSpec): Promise<ChildService> {
-  const child = spawn(spec.command, [...spec.args], {
-    cwd: spec.cwd,
-    env: spec.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const dir = mkdtempSync(join(tmpdir(), `switchyard-bench-${spec.name}-`));
+  const stdoutPath = join(dir, 'stdout.log');
+  const stdoutFd = openSync(stdoutPath, 'w');
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      stdio: ['ignore', stdoutFd, 'pipe'],
+    });
+  } finally {
+    closeSync(stdoutFd);
+  }
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => {
     // Only the tail matters for a start-up failure; keep memory bounded under chatty peers.
     stderr = (stderr + text).slice(-4_000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const cleanUp = async (): Promise<void> => {
+    await kill(child, exited);
+    rmSync(dir, { recursive: true, force: true });
+  };
   let url: string;
   try {
-    url = await waitForUrl(child, spec, exited);
+    url = await waitForUrl(child, spec, exited, stdoutPath);
   } catch (error) {
-    await kill(child, exited);
+    await cleanUp();
     throw new Error(`${spec.name} did not start: ${(error as Error).message}\n${stderr}`);
   }
-  let bytes = 0;
-  // After start-up stdout is only drained: parsing every request log line would charge the
-  // load generator for the gateway's logging.
-  child.stdout?.on('data', (chunk: Buffer) => (bytes += chunk.length));
-  // Closing the start-up line reader paused the stream; a paused pipe fills up and stalls
-  // (or bloats) the child's logger, which would be measured as the child's cost.
-  child.stdout?.resume();
+  const startupBytes = statSync(stdoutPath).size;
   return {
     name: spec.name,
     pid: child.pid ?? -1,
     url,
-    stdoutBytes: () => bytes,
-    stop: () => kill(child, exited),
+    stdoutBytes: () => statSync(stdoutPath).size - startupBytes,
+    stop: cleanUp,
   };
 }
 
-function waitForUrl(child: ChildProcess, spec: ChildSpec, exited: Promise<void>): Promise<string> {
+function waitForUrl(
+  child: ChildProcess,
+  spec: ChildSpec,
+  exited: Promise<void>,
+  stdoutPath: string,
+): Promise<string> {
   const readUrl = spec.readUrl ?? jsonUrl;
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    let poller: NodeJS.Timeout | undefined;
+    let done = false;
     const timer = setTimeout(
       () => finish(new Error(`timed out after ${START_TIMEOUT_MS} ms`)),
       START_TIMEOUT_MS,
     );
     function finish(outcome: Error | string): void {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       clearInterval(poller);
-      lines.close();
       if (typeof outcome === 'string') resolve(outcome);
       else reject(outcome);
     }
-    void exited.then(() => finish(new Error(`exited with ${child.exitCode ?? child.signalCode}`)));
-    lines.on('line', (line) => {
-      const url = readUrl(line);
-      if (url !== undefined) finish(url);
-    });
     const pollUrl = spec.pollUrl;
-    if (pollUrl !== undefined) {
-      poller = setInterval(() => {
+    // Start-up only: the child's output so far, line by line, until one announces the URL.
+    const poller = setInterval(() => {
+      for (const line of readFileSync(stdoutPath, 'utf8').split('\n')) {
+        const url = readUrl(line);
+        if (url !== undefined) return finish(url);
+      }
+      if (pollUrl !== undefined) {
         fetch(pollUrl).then(
           () => finish(new URL(pollUrl).origin),
           () => undefined,
         );
-      }, 250);
-    }
+      }
+    }, START_POLL_MS);
+    void exited.then(() => finish(new Error(`exited with ${child.exitCode ?? child.signalCode}`)));
   });
 }
 

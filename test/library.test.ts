@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, GatewayError, Router } from '../src/index.ts';
-import { startMockUpstream, type MockUpstream } from '../src/testing/index.ts';
+import type { Provider } from '../src/providers/provider.ts';
+import { createFakeClock, startMockUpstream, type MockUpstream } from '../src/testing/index.ts';
+import { waitFor } from './helpers/http.ts';
 
 void describe('new Router(config)', () => {
   let primary: MockUpstream;
@@ -95,5 +97,53 @@ void describe('new Router(config)', () => {
         error instanceof ConfigError &&
         error.issues.some((issue) => issue.includes('model_list[0].litellm_params.timeout')),
     );
+  });
+});
+
+void describe('custom providers (RouterOptions.providers)', () => {
+  void test("a provider that copies the request still gets a signal that carries the attempt's deadline", async () => {
+    const clock = createFakeClock(0);
+    let copied: Record<string, unknown> | undefined;
+    // Wraps nothing: it only waits for the attempt's signal, on a copy of the request.
+    const waiting: Provider = {
+      name: 'openai',
+      send(request) {
+        const copy = { ...request, body: { ...request.body } };
+        copied = copy as unknown as Record<string, unknown>;
+        return new Promise((_resolve, reject) => {
+          copy.signal.addEventListener('abort', () => reject(copy.signal.reason as Error), {
+            once: true,
+          });
+        });
+      },
+      openStream: () => Promise.reject(new Error('not used')),
+    };
+    const router = new Router(
+      {
+        model_list: [
+          {
+            model_name: 'slow',
+            litellm_params: { model: 'openai/gpt-4o', api_key: 'k', timeout: 2 },
+          },
+        ],
+        router_settings: { num_retries: 0 },
+      },
+      { clock, providers: { get: () => waiting } },
+    );
+    try {
+      const pending = router.chatCompletion({
+        model: 'slow',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      await waitFor(() => copied !== undefined);
+      assert.ok(copied?.signal instanceof AbortSignal);
+      clock.advance(2_000);
+      await assert.rejects(
+        pending,
+        (error: unknown) => error instanceof GatewayError && error.kind === 'Timeout',
+      );
+    } finally {
+      await router.close();
+    }
   });
 });

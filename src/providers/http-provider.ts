@@ -237,17 +237,7 @@ function withStream(request: ProviderRequest, stream: boolean): ProviderRequest 
   const body = { ...request.body };
   if (stream) body.stream = true;
   else delete body.stream;
-  // Not a spread: the router's requests make `signal` in a getter, which a spread would call.
-  const { operation, deployment, cancel } = request;
-  return {
-    operation,
-    deployment,
-    body,
-    get signal() {
-      return request.signal;
-    },
-    ...(cancel === undefined ? {} : { cancel }),
-  };
+  return { ...request, body };
 }
 
 /** Adds the provider label and the deployment to the transport's connection errors. */

@@ -1,4 +1,3 @@
-import type { CancelSignal } from '../core/cancellation.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
@@ -32,26 +31,20 @@ export function timeoutError(
   );
 }
 
-/** An attempt's request: its AbortSignal is made only if a provider reads `signal`. */
-class AttemptRequest implements ProviderRequest {
-  readonly operation: Operation;
-  readonly deployment: Deployment;
-  readonly body: GatewayRequestBody;
-  readonly cancel: CancelSignal;
-
-  constructor(
-    input: AttemptInput,
-    private readonly deadline: AttemptDeadline,
-  ) {
-    this.operation = input.operation;
-    this.deployment = input.deployment;
-    this.body = input.body;
-    this.cancel = deadline.cancel;
-  }
-
-  get signal(): AbortSignal {
-    return this.deadline.signal;
-  }
+/**
+ * An attempt's request. `signal` is an own getter, so the AbortSignal behind it is made only
+ * when a provider reads it, and a copy (`{ ...request }`) still carries it.
+ */
+function attemptRequest(input: AttemptInput, deadline: AttemptDeadline): ProviderRequest {
+  return {
+    operation: input.operation,
+    deployment: input.deployment,
+    body: input.body,
+    cancel: deadline.cancel,
+    get signal() {
+      return deadline.signal;
+    },
+  };
 }
 
 export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse> {
@@ -63,7 +56,7 @@ export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse
     input.clientSignal,
   );
   try {
-    return await input.provider.send(new AttemptRequest(input, deadline));
+    return await input.provider.send(attemptRequest(input, deadline));
   } finally {
     deadline.dispose();
   }
@@ -88,7 +81,7 @@ export async function openStreamAttempt(input: StreamAttemptInput): Promise<Stre
     input.clientSignal,
   );
   try {
-    const stream = await input.provider.openStream(new AttemptRequest(input, deadline));
+    const stream = await input.provider.openStream(attemptRequest(input, deadline));
     return await openStreamSession(stream, deadline, idleTimeoutMs, () =>
       timeoutError(deployment, idleTimeoutMs, 'Stream stalled'),
     );

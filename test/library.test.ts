@@ -109,7 +109,7 @@ void describe('custom providers (RouterOptions.providers)', () => {
       name: 'openai',
       send(request) {
         const copy = { ...request, body: { ...request.body } };
-        copied = copy as unknown as Record<string, unknown>;
+        copied = copy;
         return new Promise((_resolve, reject) => {
           copy.signal.addEventListener('abort', () => reject(copy.signal.reason as Error), {
             once: true,

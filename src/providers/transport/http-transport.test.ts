@@ -72,7 +72,7 @@ void test('transport sends the path and query of the URL it was given', async (t
     call(`${url}/v1/embeddings?api-version=2024-10-21`),
     signal(),
   );
-  assert.deepEqual(await response.json(), { ok: true });
+  assert.deepEqual(JSON.parse(await response.text()), { ok: true });
   assert.equal(seen, '/v1/embeddings?api-version=2024-10-21');
 });
 
@@ -95,7 +95,7 @@ void test('transport reuses a kept-alive connection for sequential requests', as
   });
   for (let i = 0; i < 3; i++) {
     const response = await transport.request(call(url), signal());
-    assert.deepEqual(await response.json(), {});
+    assert.deepEqual(JSON.parse(await response.text()), {});
   }
   assert.equal(connections(), 1);
 });
@@ -160,7 +160,7 @@ void test("transport takes the router's Cancellation: a finished call lets go of
   });
   const done = new CountedCancellation();
   const answered = await transport.request(call(url), done);
-  assert.deepEqual(await answered.json(), {});
+  assert.deepEqual(JSON.parse(await answered.text()), {});
   // undici lets go when the body stream closes, a tick after its end.
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(done.listening, 0);

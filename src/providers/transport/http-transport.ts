@@ -133,9 +133,6 @@ function wrapResponse(
     headers: firstValues(answer.headers),
     body: { [Symbol.asyncIterator]: body },
     text,
-    async json() {
-      return JSON.parse(await text()) as unknown;
-    },
     async dump() {
       try {
         await raw.dump();

@@ -3,7 +3,7 @@ import type { HttpCall } from '../provider.ts';
 
 /**
  * An upstream answer whose status and headers have arrived. The body is read exactly once,
- * through one of `body`, `text`, `json`, `dump` or `abort`.
+ * through one of `body`, `text`, `dump` or `abort`.
  */
 export interface HttpResponse {
   readonly status: number;
@@ -16,8 +16,6 @@ export interface HttpResponse {
   readonly body: AsyncIterable<Uint8Array>;
   /** The body as UTF-8 text, cut after `limitBytes` bytes (default: unlimited). */
   text(limitBytes?: number): Promise<string>;
-  /** The body parsed as JSON; rejects with a `SyntaxError` when it is not JSON. */
-  json(): Promise<unknown>;
   /**
    * Discards the rest of the body so a small remainder lets the connection go back to the
    * pool; a large or stalled one closes it. Never rejects.

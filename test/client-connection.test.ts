@@ -119,4 +119,30 @@ void describe('client connections', E2E_SUITE, () => {
       'no error-level line for a client that left',
     );
   });
+
+  void test('a client leaving a stream midway cancels the upstream stream and is logged as 499', async () => {
+    const logs = captureLogs();
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      logger: logs.logger,
+      config: ({ a }) => SOLO(a.baseUrl),
+    });
+    // Two chunks, then the upstream goes quiet with its stream open.
+    upstreams.a.fail({ streamStallAfter: 2, times: 1 });
+    const pool = oneConnection(url);
+    const client = new AbortController();
+    const answer = await post(pool, chatBody('solo', { stream: true }), client.signal);
+    assert.equal(answer.statusCode, 200);
+    const reader = answer.body[Symbol.asyncIterator]();
+    assert.equal((await reader.next()).done, false);
+    await waitFor(() => upstreams.a.hanging() === 1);
+    client.abort();
+    await reader.next().catch(() => undefined);
+    await waitFor(() => upstreams.a.hanging() === 0);
+    await waitFor(() => logs.lines().some((line) => line.msg === 'request'));
+    const line = logs.lines().find((each) => each.msg === 'request');
+    assert.equal(line?.stream, true);
+    assert.equal(line?.status, 499);
+    assert.equal(line?.error_kind, 'ClientClosedRequest');
+  });
 });

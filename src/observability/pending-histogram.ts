@@ -29,7 +29,7 @@ interface HistogramInternals {
 }
 
 class PendingSeries implements ObservedSeries {
-  /** Observations per bucket since the last flush; the last slot counts those above every bound. */
+  /** Observations per bucket since the last flush; those above every bound are in `count` only. */
   readonly pending: Float64Array;
   sum = 0;
   count = 0;
@@ -39,7 +39,7 @@ class PendingSeries implements ObservedSeries {
     readonly labels: Readonly<Record<string, string>>,
     private readonly bounds: readonly number[],
   ) {
-    this.pending = new Float64Array(bounds.length + 1);
+    this.pending = new Float64Array(bounds.length);
   }
 
   observe(value: number): void {
@@ -48,7 +48,7 @@ class PendingSeries implements ObservedSeries {
     const bounds = this.bounds;
     let slot = 0;
     while (slot < bounds.length && value > bounds[slot]!) slot += 1;
-    this.pending[slot] = this.pending[slot]! + 1;
+    if (slot < bounds.length) this.pending[slot] = this.pending[slot]! + 1;
     this.sum += value;
     this.count += 1;
   }
@@ -100,8 +100,6 @@ export function createPendingHistogram(
           record.bucketValues[bounds[slot]!] = (record.bucketValues[bounds[slot]!] ?? 0) + counted;
           series.pending[slot] = 0;
         }
-        // Above every bound: counted in _count and the +Inf bucket only, as prom-client does.
-        series.pending[bounds.length] = 0;
         record.sum += series.sum;
         record.count += series.count;
         series.sum = 0;

@@ -16,7 +16,7 @@ function watch(parent: AbortSignal, deadline: AttemptDeadline): void {
     parent.addEventListener(
       'abort',
       () => {
-        for (const each of created) each.handleEvent();
+        for (const each of created) each.clientGone();
         created.clear();
       },
       { once: true },
@@ -72,7 +72,7 @@ export class AttemptDeadline {
   }
 
   /** The client went away: cancel at once with its reason. */
-  handleEvent(): void {
+  clientGone(): void {
     this.stopTimer();
     this.cancellation.abort(this.parent?.reason);
   }

@@ -101,14 +101,19 @@ class SupervisedStream implements AsyncIterator<StreamChunk, undefined> {
     }
   }
 
-  /** The consumer stopped reading (client gone): no verdict, but free a held probe slot. */
+  /**
+   * The consumer stopped reading: no verdict on the deployment, but free a held probe slot. A
+   * consumer whose signal aborted (the client went away) ends the request as ClientClosedRequest,
+   * as execute() does before the commit point; one that simply stopped early ends it cleanly.
+   */
   async return(): Promise<IteratorResult<StreamChunk, undefined>> {
     if (this.finished) return DONE;
     try {
       await this.current.return?.();
     } finally {
       this.endSegment();
-      this.finish(undefined);
+      const signal = this.run.signal;
+      this.finish(signal?.aborted === true ? clientClosedError(signal.reason) : undefined);
     }
     return DONE;
   }

@@ -210,6 +210,56 @@ void test('the stream throws the mapped error of a mid-stream error event', asyn
   assert.equal(seen.length, 1);
 });
 
+void test('chunks that came in one read are handed over without a promise, in order', async (t) => {
+  const { provider, deployment } = await setup(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(['{"n":1}', '{"n":2}', '{"n":3}', '[DONE]'].map((d) => `data: ${d}\n\n`).join(''));
+  });
+  const stream = await provider.openStream(chatRequest(deployment, { stream: true }));
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<StreamChunk> & {
+    takeBuffered(): StreamChunk | undefined;
+  };
+  assert.deepEqual(await chunks.next(), { done: false, value: { n: 1 } });
+  assert.deepEqual(chunks.takeBuffered(), { n: 2 });
+  assert.deepEqual(chunks.takeBuffered(), { n: 3 });
+  // The terminator is next()'s to report.
+  assert.equal(chunks.takeBuffered(), undefined);
+  assert.deepEqual(await chunks.next(), { done: true, value: undefined });
+});
+
+void test('an error event met without a promise is thrown by the next call, after the chunks before it', async (t) => {
+  const events = [
+    '{"choices":[{"index":0,"delta":{"content":"Hel"}}]}',
+    '{"choices":[{"index":0,"delta":{"content":"lo"}}]}',
+    '{"error":{"message":"The server had an error","type":"server_error"}}',
+  ];
+  const { provider, deployment } = await setup(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    // One write: the error event is decoded by takeBuffered(), not by next().
+    res.end(events.map((d) => `data: ${d}\n\n`).join(''));
+  });
+  const stream = await provider.openStream(chatRequest(deployment, { stream: true }));
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<StreamChunk> & {
+    takeBuffered(): StreamChunk | undefined;
+  };
+  const seen: StreamChunk[] = [];
+  let taken: StreamChunk | undefined;
+  await assert.rejects(async () => {
+    for (;;) {
+      while ((taken = chunks.takeBuffered()) !== undefined) seen.push(taken);
+      const result = await chunks.next();
+      if (result.done === true) return;
+      seen.push(result.value);
+    }
+  }, isKind('InternalServerError'));
+  assert.deepEqual(
+    seen.map((chunk) => (chunk.choices as { delta: { content: string } }[])[0]?.delta.content),
+    ['Hel', 'lo'],
+  );
+  assert.equal(chunks.takeBuffered(), undefined, 'nothing more once it failed');
+  assert.deepEqual(await chunks.next(), { done: true, value: undefined });
+});
+
 void test('the stream throws APIConnectionError when the upstream cuts the connection', async (t) => {
   const { provider, deployment } = await setup(t, (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -1,3 +1,4 @@
+import { takeBuffered, type TakeBuffered } from '../core/buffered-iterator.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import { rememberSourceText } from '../core/source-text.ts';
@@ -138,18 +139,21 @@ export function createHttpProvider(
 /**
  * Chunks of one stream, pulled event by event. Hand-written rather than a generator so that
  * `return()` releases the connection even when the consumer never started iterating (a
- * generator that never ran ignores its `finally`).
+ * generator that never ran ignores its `finally`), and so that the events one read brought are
+ * decoded and handed over without a promise each (TakeBuffered).
  */
 function createChunkIterator(
   framed: AsyncIterable<SseEvent>,
   response: HttpResponse,
   decoder: StreamDecoder,
   relabel: (error: unknown) => unknown,
-): AsyncIterator<StreamChunk> {
+): AsyncIterator<StreamChunk> & TakeBuffered<StreamChunk> {
   const events = framed[Symbol.asyncIterator]();
   let pending: readonly StreamChunk[] = [];
   let next = 0;
   let closed = false;
+  /** A decoding failure met by takeBuffered(), thrown by the next call of next(). */
+  let deferred: { readonly error: unknown } | undefined;
   const end = (): IteratorResult<StreamChunk> => ({ done: true, value: undefined });
 
   const fail = (error: unknown): never => {
@@ -160,6 +164,11 @@ function createChunkIterator(
 
   return {
     async next() {
+      if (deferred !== undefined) {
+        const { error } = deferred;
+        deferred = undefined;
+        return fail(error);
+      }
       for (;;) {
         if (next < pending.length) return { done: false, value: pending[next++]! };
         if (closed) return end();
@@ -191,12 +200,29 @@ function createChunkIterator(
         next = 0;
       }
     },
+    takeBuffered() {
+      for (;;) {
+        if (next < pending.length) return pending[next++];
+        // The end, the terminator and failures are next()'s to report.
+        if (closed || decoder.done || deferred !== undefined) return undefined;
+        const event = takeBuffered(events);
+        if (event === undefined) return undefined;
+        try {
+          pending = decoder.decode(event);
+        } catch (error) {
+          pending = [];
+          deferred = { error };
+        }
+        next = 0;
+      }
+    },
     return() {
       if (!closed) {
         closed = true;
         response.abort();
       }
       pending = [];
+      deferred = undefined;
       return Promise.resolve(end());
     },
   };

@@ -1,3 +1,4 @@
+import { takeBuffered, type TakeBuffered } from '../core/buffered-iterator.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import type { ProviderStream, UpstreamHeaders } from '../providers/provider.ts';
 import type { AttemptDeadline } from './attempt-deadline.ts';
@@ -39,7 +40,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * resumption to every chunk, and this layer only forwards. `next()` is never called again
  * before the previous call settled (for-await guarantees it), so no queue is needed.
  */
-class SessionIterator implements AsyncIterator<StreamChunk, undefined> {
+class SessionIterator implements AsyncIterator<StreamChunk, undefined>, TakeBuffered<StreamChunk> {
   private first: IteratorResult<StreamChunk> | undefined;
   private finished = false;
 
@@ -73,6 +74,20 @@ class SessionIterator implements AsyncIterator<StreamChunk, undefined> {
     if (result.done === true) return this.end();
     this.deadline.touch();
     return result;
+  }
+
+  takeBuffered(): StreamChunk | undefined {
+    // The end and failures go through next().
+    if (this.finished) return undefined;
+    const first = this.first;
+    if (first !== undefined) {
+      if (first.done === true) return undefined;
+      this.first = undefined;
+      return first.value;
+    }
+    const chunk = takeBuffered(this.upstream);
+    if (chunk !== undefined) this.deadline.touch();
+    return chunk;
   }
 
   async return(): Promise<IteratorResult<StreamChunk, undefined>> {

@@ -1,3 +1,4 @@
+import { takeBuffered, type TakeBuffered } from '../core/buffered-iterator.ts';
 import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
 import type { Deployment } from '../core/deployment.ts';
 import { forgetSourceText } from '../core/source-text.ts';
@@ -42,7 +43,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * one upstream stream (the committed one, then at most one mid-stream continuation); every
  * segment ends exactly once, by `endSegment()`, and the whole stream exactly once, by `finish()`.
  */
-class SupervisedStream implements AsyncIterator<StreamChunk, undefined> {
+class SupervisedStream implements AsyncIterator<StreamChunk, undefined>, TakeBuffered<StreamChunk> {
   /** A client's mock_response answers without touching the deployment: no verdict on it. */
   private readonly judged: boolean;
   private current: AsyncIterator<StreamChunk>;
@@ -84,21 +85,35 @@ class SupervisedStream implements AsyncIterator<StreamChunk, undefined> {
         this.finish(undefined);
         return DONE;
       }
-      const chunk = result.value;
-      // The final chunk of a stream with include_usage carries the whole call's usage.
-      if (this.core.tracker && chunk.usage) this.reported = usageOf(chunk);
-      if (this.continued) {
-        if (isRoleOnly(chunk)) continue;
-        if (this.id !== undefined && chunk.id !== this.id) {
-          forgetSourceText(chunk);
-          chunk.id = this.id;
-        }
-      } else {
-        this.id ??= chunk.id;
-        this.partial += deltaText(chunk);
-      }
-      return result;
+      if (this.accept(result.value)) return result;
     }
+  }
+
+  /** A chunk already in hand below, checked as next() would, without a promise. */
+  takeBuffered(): StreamChunk | undefined {
+    if (this.finished) return undefined;
+    for (;;) {
+      const chunk = takeBuffered(this.current);
+      if (chunk === undefined || this.accept(chunk)) return chunk;
+    }
+  }
+
+  /** Notes what the chunk tells (usage, id, text so far); false when it is to be skipped. */
+  private accept(chunk: StreamChunk): boolean {
+    // The final chunk of a stream with include_usage carries the whole call's usage.
+    if (this.core.tracker && chunk.usage) this.reported = usageOf(chunk);
+    if (this.continued) {
+      if (isRoleOnly(chunk)) return false;
+      if (this.id !== undefined && chunk.id !== this.id) {
+        forgetSourceText(chunk);
+        chunk.id = this.id;
+      }
+    } else {
+      this.id ??= chunk.id;
+      // Only a mid-stream continuation reads the text so far.
+      if (this.options.midStreamFallback) this.partial += deltaText(chunk);
+    }
+    return true;
   }
 
   /**

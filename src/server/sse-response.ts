@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import { takeBuffered } from '../core/buffered-iterator.ts';
+import type { StreamChunk } from '../core/openai-types.ts';
 import { formatSseData, SSE_DONE } from '../providers/transport/sse.ts';
 import type { RouterStream } from '../router/types.ts';
 import { describeError, errorBody } from './error-response.ts';
@@ -43,9 +45,29 @@ export async function writeSseResponse(
     pending = '';
     if (!response.write(text)) full = true;
   };
+  const chunks = stream[Symbol.asyncIterator]();
+  // Whether leaving the loop must stop the iterator (as for-await does on a break): not once it
+  // ended or threw.
+  let open = true;
   try {
-    // `break` makes for-await call the iterator's return(), which cancels the upstream.
-    for await (const chunk of stream) {
+    for (;;) {
+      // The chunks one upstream read brought come without a promise each; only when none is
+      // ready is the next one awaited.
+      let chunk = takeBuffered(chunks);
+      if (chunk === undefined) {
+        let result: IteratorResult<StreamChunk>;
+        try {
+          result = await chunks.next();
+        } catch (error) {
+          open = false;
+          throw error;
+        }
+        if (result.done === true) {
+          open = false;
+          break;
+        }
+        chunk = result.value;
+      }
       if (response.destroyed) break;
       pending += formatSseData(chunk);
       // A burst (an upstream that is faster than its reader can write) goes out now, so the
@@ -61,10 +83,16 @@ export async function writeSseResponse(
         if (!(await drained(response))) break;
       }
     }
+    // Stopping early cancels the upstream.
+    if (open) {
+      open = false;
+      await chunks.return?.();
+    }
     // Whatever is still waiting leaves with the terminator, in the same write.
     if (!response.destroyed) response.end(pending + SSE_DONE);
     pending = '';
   } catch (error) {
+    if (open) await chunks.return?.().catch(() => undefined);
     flush();
     endWithError(response, error, options);
   }

@@ -107,3 +107,16 @@ void test('formatSseData output parses back to the same value', async () => {
     [JSON.stringify(value), '[DONE]'],
   );
 });
+
+void test('readSseEvents hands the rest of a read over without a promise, never reading ahead', async () => {
+  const events = readSseEvents(chunksOf('data: a\n\ndata: b\n\ndata: c\n\n', 'data: d\n\n'));
+  assert.equal(events.takeBuffered(), undefined, 'nothing is read before next()');
+  assert.deepEqual(await events.next(), { done: false, value: { event: undefined, data: 'a' } });
+  assert.deepEqual(events.takeBuffered(), { event: undefined, data: 'b' });
+  assert.deepEqual(events.takeBuffered(), { event: undefined, data: 'c' });
+  // The second read has not happened: it is next()'s to make.
+  assert.equal(events.takeBuffered(), undefined);
+  assert.deepEqual(await events.next(), { done: false, value: { event: undefined, data: 'd' } });
+  assert.equal(events.takeBuffered(), undefined);
+  assert.deepEqual(await events.next(), { done: true, value: undefined });
+});

@@ -4,6 +4,7 @@
  * eventsource-parser, which handles events, fields and line endings split anywhere.
  */
 import { createParser } from 'eventsource-parser';
+import type { TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -43,7 +44,9 @@ export function rememberStreamChunkText(chunk: object, data: string): void {
  * ends is dropped, as the spec requires. Errors of `body` propagate unchanged. Stopping early
  * (`return()`) stops the body too.
  */
-export function readSseEvents(body: AsyncIterable<Uint8Array>): AsyncIterableIterator<SseEvent> {
+export function readSseEvents(
+  body: AsyncIterable<Uint8Array>,
+): AsyncIterableIterator<SseEvent> & TakeBuffered<SseEvent> {
   return new SseEventIterator(body[Symbol.asyncIterator]());
 }
 
@@ -53,7 +56,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * Hand-written rather than an async generator: one network read usually carries several events,
  * and every event but the first of a read is handed out from the queue without a single await.
  */
-class SseEventIterator implements AsyncIterableIterator<SseEvent> {
+class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<SseEvent> {
   private readonly queue: SseEvent[] = [];
   private head = 0;
   private overflow = false;
@@ -99,6 +102,11 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent> {
         );
       }
     }
+  }
+
+  /** An event of the last read still waiting, without a promise (see TakeBuffered). */
+  takeBuffered(): SseEvent | undefined {
+    return this.head < this.queue.length ? this.take() : undefined;
   }
 
   async return(): Promise<IteratorResult<SseEvent, undefined>> {

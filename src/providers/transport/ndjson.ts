@@ -4,6 +4,7 @@
  * line's text; the decoder parses it. This is framing only, like sse.ts: nothing here knows a
  * provider's message shapes.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent } from '../provider.ts';
 
@@ -32,11 +33,12 @@ export async function* readNdjsonEvents(
   options: NdjsonOptions = {},
 ): AsyncGenerator<SseEvent> {
   const maxLineChars = options.maxLineChars ?? MAX_NDJSON_LINE_CHARS;
-  const decoder = new TextDecoder();
+  // StringDecoder: no ICU converter per stream (see sse.ts).
+  const decoder = new StringDecoder('utf8');
   let pending = '';
 
   for await (const chunk of body) {
-    pending += decoder.decode(chunk, { stream: true });
+    pending += decoder.write(chunk);
     let start = 0;
     for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
       const event = toEvent(pending.slice(start, end), maxLineChars);
@@ -47,7 +49,7 @@ export async function* readNdjsonEvents(
     // Checked after the complete lines are out: only the unterminated rest can run away.
     if (pending.length > maxLineChars) throw tooLong(maxLineChars);
   }
-  pending += decoder.decode();
+  pending += decoder.end();
   const last = toEvent(pending, maxLineChars);
   if (last !== undefined) yield last;
 }

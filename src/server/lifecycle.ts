@@ -14,10 +14,10 @@ export interface ServerLifecycle {
   drain(): Promise<void>;
 }
 
-/**
- * Must be created before routes are added: it installs the hook that lets keep-alive
- * connections go as soon as their last response is done during a drain.
- */
+/** How often a drain closes the keep-alive connections whose last response has ended, in ms. */
+const REAP_INTERVAL_MS = 20;
+
+/** Readiness and the drain of one server; created once, with the server. */
 export function createLifecycle(
   app: FastifyInstance,
   clock: Clock,
@@ -29,24 +29,24 @@ export function createLifecycle(
 
   // server.close() closes the connections idle at that moment only; a keep-alive connection
   // whose response ends later (a stream, a slow call) would hold the drain for the whole
-  // keep-alive timeout. One shared listener, not a closure per request.
-  function reapIdleConnections(): void {
-    if (draining) app.server.closeIdleConnections();
-  }
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.raw.once('close', reapIdleConnections);
-    done();
-  });
-
+  // keep-alive timeout. So while draining, the connections that went idle since are closed
+  // every REAP_INTERVAL_MS: a timer during a drain rather than a listener on every response.
   async function closeWithinBudget(): Promise<void> {
     const cancelTimer = clock.setTimer(() => {
       app.log.warn({ drainTimeoutMs }, 'drain timed out; closing the remaining connections');
       app.server.closeAllConnections();
     }, drainTimeoutMs);
+    let cancelReap = (): void => undefined;
+    const reap = (): void => {
+      app.server.closeIdleConnections();
+      cancelReap = clock.setTimer(reap, REAP_INTERVAL_MS, { background: true });
+    };
+    cancelReap = clock.setTimer(reap, REAP_INTERVAL_MS, { background: true });
     try {
       await app.close();
     } finally {
       cancelTimer();
+      cancelReap();
     }
   }
 
@@ -56,7 +56,7 @@ export function createLifecycle(
       ready = true;
     },
     drain() {
-      // The flag flips before close() starts, so no response closing meanwhile is missed.
+      // Readiness turns 503 before close() starts.
       draining = true;
       drained ??= closeWithinBudget();
       return drained;

@@ -12,7 +12,7 @@ export interface InferenceRoute {
   Params: { model?: string };
 }
 
-/** What fastify sends for a serialised object; a source text goes out under the same type. */
+/** The type fastify gives a serialised object, kept for answers written without it. */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** `{model}` in Azure-style paths (`/openai/deployments/{model}/...`) names the group. */
@@ -46,10 +46,15 @@ export function createInferenceHandler(
       return reply;
     }
     const result = await engine.route(operation, body, options);
-    reply.headers(successHeaders(result.meta, result.upstreamHeaders, clock.now()));
     // An answer that came through unchanged is sent as the text it came in: no re-serialising.
-    const text = sourceTextOf(result.body);
-    if (text === undefined) return reply.send(result.body);
-    return reply.type(JSON_CONTENT_TYPE).send(text);
+    const text = sourceTextOf(result.body) ?? JSON.stringify(result.body);
+    const headers = successHeaders(result.meta, result.upstreamHeaders, clock.now());
+    headers['content-type'] = JSON_CONTENT_TYPE;
+    headers['content-length'] = Buffer.byteLength(text);
+    // Written straight to the response: no hook or serializer of fastify's applies to it, and
+    // its reply pipeline (a header call per name, the send hooks) was ~1.5% of a request.
+    reply.hijack();
+    reply.raw.writeHead(200, headers).end(text);
+    return reply;
   };
 }

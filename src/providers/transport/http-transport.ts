@@ -55,7 +55,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       } catch (error) {
         throw toTransportError(error, signal, call);
       }
-      return wrapResponse(answer, signal, call);
+      return new UndiciResponse(answer, signal, call);
     },
     close: () => agent.close(),
   };
@@ -78,40 +78,59 @@ export function splitUrl(url: string): readonly [origin: string, path: string] {
   return [url.slice(0, at), rest.startsWith('/') ? rest : `/${rest}`];
 }
 
-function wrapResponse(
-  answer: Dispatcher.ResponseData,
-  signal: CancelSignal,
-  call: HttpCall,
-): HttpResponse {
-  const raw = answer.body;
-  const fail = (error: unknown): Error => toTransportError(error, signal, call);
+/**
+ * An undici answer as an HttpResponse: a class rather than an object of closures, since one is
+ * made per upstream call.
+ */
+class UndiciResponse implements HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  private readonly raw: Dispatcher.ResponseData['body'];
+
+  constructor(
+    answer: Dispatcher.ResponseData,
+    private readonly signal: CancelSignal,
+    private readonly call: HttpCall,
+  ) {
+    this.status = answer.statusCode;
+    this.headers = firstValues(answer.headers);
+    this.raw = answer.body;
+  }
+
+  get body(): AsyncIterable<Uint8Array> {
+    return this;
+  }
 
   /**
    * A plain iterator over the body's own, mapping its errors: no generator of ours in between,
    * since every byte of a stream passes here.
    */
-  function body(): AsyncIterator<Uint8Array> {
-    const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    const chunks = this.raw[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
     return {
-      next: () => chunks.next().catch((error: unknown) => Promise.reject(fail(error))),
+      next: () => chunks.next().catch((error: unknown) => Promise.reject(this.fail(error))),
       return: async () => (await chunks.return?.()) ?? { done: true, value: undefined },
     };
   }
 
-  async function text(limitBytes?: number): Promise<string> {
+  private fail(error: unknown): Error {
+    return toTransportError(error, this.signal, this.call);
+  }
+
+  async text(limitBytes?: number): Promise<string> {
     if (limitBytes === undefined) {
       // The whole body: undici's own reader collects the chunks and decodes once.
       try {
-        return await raw.text();
+        return await this.raw.text();
       } catch (error) {
-        throw fail(error);
+        throw this.fail(error);
       }
     }
     const decoder = new TextDecoder();
     let out = '';
     let received = 0;
     try {
-      for await (const item of raw) {
+      for await (const item of this.raw) {
         const chunk = item as Uint8Array;
         const room = limitBytes - received;
         if (chunk.byteLength > room) {
@@ -123,27 +142,22 @@ function wrapResponse(
         out += decoder.decode(chunk, { stream: true });
       }
     } catch (error) {
-      throw fail(error);
+      throw this.fail(error);
     }
     return out + decoder.decode();
   }
 
-  return {
-    status: answer.statusCode,
-    headers: firstValues(answer.headers),
-    body: { [Symbol.asyncIterator]: body },
-    text,
-    async dump() {
-      try {
-        await raw.dump();
-      } catch {
-        // The body is being discarded: a failure while discarding changes nothing for anyone.
-      }
-    },
-    abort() {
-      raw.destroy();
-    },
-  };
+  async dump(): Promise<void> {
+    try {
+      await this.raw.dump();
+    } catch {
+      // The body is being discarded: a failure while discarding changes nothing for anyone.
+    }
+  }
+
+  abort(): void {
+    this.raw.destroy();
+  }
 }
 
 /** One value per header (the first of a repeated one); undici has lower-cased the names. */

@@ -56,3 +56,30 @@ void test('a sliding deadline aborts idleMs after the last touch, not after the 
   clock.advance(20);
   assert.match(String(deadline.signal.reason), /stalled/);
 });
+
+void test('a first-chunk timer due within the idle budget is kept, and the stall still ends idleMs after the last touch', () => {
+  const clock = createFakeClock(0);
+  const deadline = new AttemptDeadline(clock, 1_000, timeout, undefined);
+  clock.advance(900);
+  // Due in 100 ms, well within a 5 s idle budget: kept rather than re-armed.
+  deadline.startIdle(5_000, () => new Error('stalled'));
+  assert.equal(clock.pendingTimers(), 1);
+  clock.advance(2_000);
+  deadline.touch();
+  clock.advance(4_999);
+  assert.equal(deadline.signal.aborted, false);
+  clock.advance(1);
+  assert.match(String(deadline.signal.reason), /stalled/);
+});
+
+void test('a first-chunk timer due after the idle budget is replaced by one for the budget', () => {
+  const clock = createFakeClock(0);
+  const deadline = new AttemptDeadline(clock, 60_000, timeout, undefined);
+  clock.advance(100);
+  deadline.startIdle(1_000, () => new Error('stalled'));
+  assert.equal(clock.pendingTimers(), 1);
+  clock.advance(999);
+  assert.equal(deadline.signal.aborted, false);
+  clock.advance(1);
+  assert.match(String(deadline.signal.reason), /stalled/);
+});

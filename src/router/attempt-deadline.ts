@@ -41,6 +41,8 @@ function watch(parent: AbortSignal, deadline: AttemptDeadline): void {
 export class AttemptDeadline {
   private readonly cancellation = new Cancellation();
   private cancelTimer: (() => void) | undefined;
+  /** When the armed timer fires (epoch ms); meaningful while `cancelTimer` is set. */
+  private firesAt = 0;
   private budgetMs: number;
   private lastActivity = 0;
   /** True once the sliding (idle) mode is on: a firing timer then checks for activity. */
@@ -85,7 +87,12 @@ export class AttemptDeadline {
     this.makeError = makeError;
     this.budgetMs = idleMs;
     this.sliding = true;
-    this.lastActivity = this.clock.now();
+    const now = this.clock.now();
+    this.lastActivity = now;
+    // A timer that fires within the idle budget anyway (the first-chunk deadline is usually
+    // shorter) is kept: when it fires it sleeps for whatever is left of the budget. That saves
+    // a clearTimeout and a setTimeout per stream.
+    if (this.cancelTimer !== undefined && this.firesAt <= now + idleMs) return;
     this.stopTimer();
     if (!this.cancellation.aborted) this.arm(idleMs);
   }
@@ -102,6 +109,7 @@ export class AttemptDeadline {
   }
 
   private arm(ms: number): void {
+    this.firesAt = this.clock.now() + ms;
     this.cancelTimer = this.clock.setTimer(() => this.fire(), ms);
   }
 

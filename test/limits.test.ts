@@ -130,12 +130,15 @@ void describe('tpm limits', E2E_SUITE, () => {
 
   void test('a stream adds the output tokens of its final usage chunk', async () => {
     const clock = midMinuteClock();
-    const { url } = await start({
+    const { url, upstreams } = await start({
       upstreams: ['a'],
       clock,
       config: ({ a }) =>
         chatGroupConfig([a], ['tpm: 1000'], '  routing_strategy: usage-based-routing\n'),
     });
+    // An answer far longer than any request's input, so the check below fails unless the
+    // stream's output tokens were counted.
+    upstreams.a.setReply(Array.from({ length: 80 }, (_, i) => `word${i}`).join(' '));
     const streamed = await chat(url, 'chat-group', {
       stream: true,
       stream_options: { include_usage: true },
@@ -144,6 +147,8 @@ void describe('tpm limits', E2E_SUITE, () => {
     const usage = /"completion_tokens":(\d+)/.exec(text);
     assert.ok(usage, text);
     const atCommit = Number(streamed.headers.get('x-ratelimit-remaining-tokens'));
+    // A short answer this time: what the next request costs itself stays far below the stream's.
+    upstreams.a.setReply('ok');
     const next = await chat(url, 'chat-group');
     await next.body?.cancel();
     const later = Number(next.headers.get('x-ratelimit-remaining-tokens'));

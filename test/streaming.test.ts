@@ -88,6 +88,20 @@ void describe('streaming', E2E_SUITE, () => {
     assert.equal(upstreams.a.hits().total, 1, 'bytes were sent: no retry');
   });
 
+  void test('ends a stream whose upstream sends an error chunk with the mapped error event and no [DONE]', async () => {
+    const { url, upstreams } = await startOneDeployment();
+    upstreams.a.fail({ streamErrorAfter: 2 });
+    const response = await chat(url, 'chat-group', { stream: true });
+    assert.equal(response.status, 200);
+    const events = sseData(await response.text());
+    assert.ok(!events.includes('[DONE]'));
+    const chunks = streamChunks(events);
+    assert.equal(chunks.length, 3);
+    // The upstream's error chunk is read, not relayed: the stream ends on it, as an error.
+    assert.equal(typeof chunks[2]?.error?.message, 'string');
+    assert.equal(upstreams.a.hits().total, 1, 'bytes were sent: no retry');
+  });
+
   void test('retries a stream that fails before its first chunk on the other deployment', async () => {
     const { url, upstreams } = await start({
       upstreams: ['a', 'b'],

@@ -13,6 +13,8 @@
  * first and cost more than the JSON.stringify it saved on streams (V8's ephemeron tables under
  * thousands of short-lived chunks a second).
  */
+import type { StreamChunk } from './openai-types.ts';
+
 const SOURCE_TEXT = Symbol('switchyard.sourceText');
 
 interface WithSourceText {
@@ -22,6 +24,25 @@ interface WithSourceText {
 /** Records that `value` was parsed from `json` and has not changed since. */
 export function rememberSourceText(value: object, json: string): void {
   Object.defineProperty(value, SOURCE_TEXT, { value: json, writable: true, configurable: true });
+}
+
+/**
+ * A stream chunk passed on unread (see RouteOptions.forwardChunks): no fields of its own, only
+ * the text it came as, which the SSE writer sends. A plain class field rather than
+ * defineProperty: nobody compares or copies these, and they are made for every chunk.
+ */
+class ForwardedChunk implements WithSourceText {
+  [SOURCE_TEXT]: string | undefined;
+
+  constructor(text: string) {
+    this[SOURCE_TEXT] = text;
+  }
+}
+
+/** A chunk that only carries `json`, the text of one upstream chunk, to be written as is. */
+export function forwardedChunk(json: string): StreamChunk {
+  // No fields to read: whoever needs one parses sourceTextOf() (RouteOptions.forwardChunks).
+  return new ForwardedChunk(json) as unknown as StreamChunk;
 }
 
 /** `value` is about to change: its source text no longer describes it. */

@@ -10,6 +10,7 @@ import type {
   ProviderStream,
   SseEvent,
   StreamDecoder,
+  StreamDecoderOptions,
   UpstreamHeaders,
 } from './provider.ts';
 import { readSseEvents } from './transport/sse.ts';
@@ -17,6 +18,8 @@ import type { HttpResponse, Transport } from './transport/transport.ts';
 
 /** Most bytes of a non-2xx body read for error mapping: enough for any real error, bounded. */
 export const ERROR_BODY_LIMIT_BYTES = 64 * 1024;
+
+const FORWARD_ONLY: StreamDecoderOptions = { forwardOnly: true };
 
 /** Upstream headers passed on to the router (rate-limit state, retry hints, request id). */
 const KEPT_HEADERS = new Set(['retry-after', 'retry-after-ms', 'x-request-id']);
@@ -122,7 +125,11 @@ export function createHttpProvider(
       if (response.headers['content-type']?.includes('application/json') === true) {
         throw await notAStream(response, request);
       }
-      const decoder = codec.createStreamDecoder(request.operation, request.deployment);
+      const decoder = codec.createStreamDecoder(
+        request.operation,
+        request.deployment,
+        request.forwardChunks === true ? FORWARD_ONLY : undefined,
+      );
       const relabel = (error: unknown): unknown =>
         labelConnectionError(error, label, request.deployment.id);
       // One iterator per stream: the body can be read only once.

@@ -25,6 +25,8 @@ export interface ProviderRequest {
    * instead keeps an EventTarget off every attempt.
    */
   readonly cancel?: CancelSignal;
+  /** Streams: chunks may be left unparsed for a caller that only forwards them (StreamDecoderOptions). */
+  readonly forwardChunks?: boolean;
 }
 
 /** Lower-cased upstream response headers worth passing on (e.g. `x-ratelimit-*`). */
@@ -76,6 +78,16 @@ export interface SseEvent {
   readonly data: string;
 }
 
+export interface StreamDecoderOptions {
+  /**
+   * The caller only forwards chunks as text: a decoder whose upstream already speaks the
+   * gateway's format may return chunks that carry only their source text (forwardedChunk)
+   * instead of parsing them, as long as it still throws for error events and parses any chunk
+   * that reports usage. Decoders that translate a format ignore it.
+   */
+  readonly forwardOnly?: boolean;
+}
+
 /** Turns one upstream stream's events into OpenAI chunks; one instance per stream (it may keep state). */
 export interface StreamDecoder {
   /** Chunks to emit for this event (often one, possibly none). */
@@ -104,7 +116,11 @@ export interface HttpCodec {
   encode(request: ProviderRequest): HttpCall | Promise<HttpCall>;
   /** The upstream's JSON answer in OpenAI's format. */
   decode(operation: Operation, payload: unknown, deployment: Deployment): ResponseBody;
-  createStreamDecoder(operation: Operation, deployment: Deployment): StreamDecoder;
+  createStreamDecoder(
+    operation: Operation,
+    deployment: Deployment,
+    options?: StreamDecoderOptions,
+  ): StreamDecoder;
   /**
    * Splits a stream's raw body into events for the decoder. Default: server-sent events
    * (readSseEvents). Providers with other framings (Ollama's NDJSON, Bedrock's AWS event

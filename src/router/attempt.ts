@@ -35,12 +35,17 @@ export function timeoutError(
  * An attempt's request. `signal` is an own getter, so the AbortSignal behind it is made only
  * when a provider reads it, and a copy (`{ ...request }`) still carries it.
  */
-function attemptRequest(input: AttemptInput, deadline: AttemptDeadline): ProviderRequest {
+function attemptRequest(
+  input: AttemptInput,
+  deadline: AttemptDeadline,
+  forwardChunks = false,
+): ProviderRequest {
   return {
     operation: input.operation,
     deployment: input.deployment,
     body: input.body,
     cancel: deadline.cancel,
+    forwardChunks,
     get signal() {
       return deadline.signal;
     },
@@ -65,6 +70,8 @@ export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse
 export interface StreamAttemptInput extends AttemptInput {
   /** Longest gap between chunks once the stream has started, in ms. */
   readonly idleTimeoutMs: number;
+  /** The caller only forwards the chunks (RouteOptions.forwardChunks). */
+  readonly forwardChunks?: boolean;
 }
 
 /**
@@ -81,7 +88,9 @@ export async function openStreamAttempt(input: StreamAttemptInput): Promise<Stre
     input.clientSignal,
   );
   try {
-    const stream = await input.provider.openStream(attemptRequest(input, deadline));
+    const stream = await input.provider.openStream(
+      attemptRequest(input, deadline, input.forwardChunks === true),
+    );
     return await openStreamSession(stream, deadline, idleTimeoutMs, () =>
       timeoutError(deployment, idleTimeoutMs, 'Stream stalled'),
     );

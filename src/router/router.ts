@@ -213,6 +213,9 @@ export class Router implements RouterEngine {
     options: RouteOptions = {},
   ): Promise<RouterStream> {
     const { settings } = this.core;
+    const midStream = settings.midStreamFallback && operation === 'chat';
+    // A continuation reads every chunk's id and text, so only without one may chunks go unread.
+    const forwardChunks = options.forwardChunks === true && !midStream;
     const run = this.prepare<StreamSession>(operation, body, options, {
       streams: true,
       summarize: (session) => ({
@@ -227,11 +230,11 @@ export class Router implements RouterEngine {
           // to its idle timeout rather than cut mid-answer.
           timeoutMs: capped(firstChunkTimeoutMs(attemptBody, deployment, settings), maxMs),
           idleTimeoutMs: settings.streamIdleTimeoutMs,
+          forwardChunks,
         }),
     });
     const session = await this.execute(run, operation);
     const ttftMs = this.core.clock.now() - run.meta.startedAt;
-    const midStream = settings.midStreamFallback && operation === 'chat';
     const chunks = superviseStream(this.core, run, session, {
       midStreamFallback: midStream,
       onEnd: (error) => this.requestEnded(operation, run, ttftMs, error),

@@ -14,6 +14,14 @@ export interface RouteOptions {
   readonly signal?: AbortSignal;
   /** The client's request headers (lower-case names), for per-request routing hints. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * Streams only: the caller writes each chunk out as text (formatSseData) and never reads its
+   * fields, as the gateway's SSE writer does. Chunks an OpenAI-format upstream sent may then
+   * come unparsed: objects without fields that carry only their text (sourceTextOf). The router
+   * still parses what it needs itself (errors, usage, and every chunk when mid-stream fallback
+   * may continue the stream). Default false: every chunk is a parsed object.
+   */
+  readonly forwardChunks?: boolean;
 }
 
 export interface RouterResult {

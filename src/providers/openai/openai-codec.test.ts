@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GatewayRequestBody } from '../../core/openai-types.ts';
+import { sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { formatSseData } from '../transport/sse.ts';
 import type { ProviderRequest } from '../provider.ts';
 import { jsonFixture, sseFixture, TEST_API_KEY, testDeployment } from './fixtures/fixtures.ts';
 import { createOpenAICodec, HOSTED_VLLM_PRESET } from './openai-codec.ts';
@@ -202,6 +204,40 @@ void test('openai stream decoder rejects unparsable data as a bad gateway', () =
     () => decoder.decode({ event: undefined, data: '{"choices": [' }),
     (error: unknown) => error instanceof GatewayError && error.kind === 'BadGatewayError',
   );
+});
+
+void test('forwarding, the openai stream decoder leaves plain chunks unparsed but still reads errors and usage', () => {
+  const decoder = codec.createStreamDecoder('chat', testDeployment(), { forwardOnly: true });
+  const plain = '{"id":"c-1","choices":[{"index":0,"delta":{"content":"say \\"error\\""}}]}';
+  const [forwarded] = decoder.decode({ event: undefined, data: plain });
+  assert.deepEqual(Object.keys(forwarded!), [], 'no fields: nobody reads them');
+  assert.equal(sourceTextOf(forwarded), plain);
+  assert.equal(formatSseData(forwarded), `data: ${plain}\n\n`);
+
+  const usage = '{"id":"c-1","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":4}}';
+  assert.deepEqual(decoder.decode({ event: undefined, data: usage })[0]?.usage, {
+    prompt_tokens: 9,
+    completion_tokens: 4,
+  });
+  // Spread over two `data:` lines: parsed, so that it is written back on one.
+  assert.equal(
+    decoder.decode({ event: undefined, data: '{"id":"c-1",\n"choices":[]}' })[0]?.id,
+    'c-1',
+  );
+  assert.throws(
+    () => decoder.decode({ event: undefined, data: '{"error":{"message":"overloaded"}}' }),
+    (error: unknown) => error instanceof GatewayError,
+  );
+  assert.throws(
+    () => decoder.decode({ event: 'error', data: '{"message":"overloaded"}' }),
+    (error: unknown) => error instanceof GatewayError,
+  );
+  assert.throws(
+    () => decoder.decode({ event: undefined, data: '{"choices": [' }),
+    (error: unknown) => error instanceof GatewayError && error.kind === 'BadGatewayError',
+  );
+  assert.deepEqual(decoder.decode({ event: undefined, data: '[DONE]' }), []);
+  assert.equal(decoder.done, true);
 });
 
 void test('openai stream decoder ignores empty keep-alive data', () => {

@@ -119,8 +119,13 @@ export function createOpenAICodec(options: OpenAICodecOptions = {}): LabelledHtt
       }
       return body;
     },
-    createStreamDecoder: (_operation, deployment) =>
-      createOpenAIStreamDecoder({ deployment, label, now }),
+    createStreamDecoder: (_operation, deployment, options) =>
+      createOpenAIStreamDecoder({
+        deployment,
+        label,
+        now,
+        forwardOnly: options?.forwardOnly === true,
+      }),
     mapError: (failure) => mapOpenAIError(failure, label, now()),
   };
 }

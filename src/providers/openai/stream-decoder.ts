@@ -2,6 +2,7 @@ import type { Deployment } from '../../core/deployment.ts';
 import type { StreamChunk } from '../../core/openai-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent, StreamDecoder } from '../provider.ts';
+import { forwardedChunk } from '../../core/source-text.ts';
 import { rememberStreamChunkText } from '../transport/sse.ts';
 import {
   asObject,
@@ -17,6 +18,8 @@ export interface OpenAIStreamDecoderOptions {
   /** LiteLLM's exception label, e.g. `OpenAIException`. */
   readonly label: string;
   readonly now: () => number;
+  /** Leave plain chunks unparsed for a caller that only forwards them (StreamDecoderOptions). */
+  readonly forwardOnly?: boolean;
 }
 
 /**
@@ -27,6 +30,7 @@ export interface OpenAIStreamDecoderOptions {
  */
 export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): StreamDecoder {
   const { deployment, label, now } = options;
+  const forwardOnly = options.forwardOnly === true;
   let done = false;
 
   const embeddedError = (error: Record<string, unknown>, text: string): GatewayError =>
@@ -48,6 +52,7 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       }
       // An empty `data:` line is a keep-alive some servers send; it carries nothing.
       if (data === '') return [];
+      if (forwardOnly && event.event !== 'error' && isPlainChunk(data)) return [forwardedChunk(data)];
       const chunk = asObject(parseJson(data));
       if (chunk === undefined) {
         if (event.event === 'error') throw embeddedError({}, data);
@@ -65,4 +70,20 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       return [chunk];
     },
   };
+}
+
+/**
+ * A chunk a forwarding caller can take unread: one line of what looks like a JSON object that
+ * mentions neither an error nor usage (those are parsed: an error is thrown, usage is counted).
+ * A false alarm only costs the parse this skips; an `error` inside text is escaped (`\"error\"`)
+ * and does not match.
+ */
+function isPlainChunk(data: string): boolean {
+  return (
+    data.charCodeAt(0) === 0x7b &&
+    data.charCodeAt(data.length - 1) === 0x7d &&
+    !data.includes('\n') &&
+    !data.includes('"error"') &&
+    !data.includes('"usage"')
+  );
 }

@@ -38,14 +38,19 @@ export function createInferenceHandler(
       raw.model = request.params.model;
     }
     const body = validateRequestBody(operation, raw, models);
-    const options = { signal: clientAbortSignal(reply.raw), headers: request.headers };
+    const signal = clientAbortSignal(reply.raw);
 
     if (streams && body.stream === true) {
-      const stream = await engine.routeStream(operation, body, options);
+      const stream = await engine.routeStream(operation, body, {
+        signal,
+        headers: request.headers,
+        // The SSE writer sends each chunk's text and reads no field of it.
+        forwardChunks: true,
+      });
       await writeSseResponse(reply, stream, { now: clock.now(), log: request.log });
       return reply;
     }
-    const result = await engine.route(operation, body, options);
+    const result = await engine.route(operation, body, { signal, headers: request.headers });
     // An answer that came through unchanged is sent as the text it came in: no re-serialising.
     const text = sourceTextOf(result.body) ?? JSON.stringify(result.body);
     const headers = successHeaders(result.meta, result.upstreamHeaders, clock.now());

@@ -52,7 +52,9 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       }
       // An empty `data:` line is a keep-alive some servers send; it carries nothing.
       if (data === '') return [];
-      if (forwardOnly && event.event !== 'error' && isPlainChunk(data)) return [forwardedChunk(data)];
+      if (forwardOnly && event.event !== 'error' && isPlainChunk(data)) {
+        return [forwardedChunk(data)];
+      }
       const chunk = asObject(parseJson(data));
       if (chunk === undefined) {
         if (event.event === 'error') throw embeddedError({}, data);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchTarget } from './bench-target.ts';
-import { startChild, type ChildService } from './child-service.ts';
+import { startChild, type ChildService, type ChildSpec } from './child-service.ts';
 import { detectPeers } from './peers.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -88,6 +88,46 @@ function tsxChild(name: string, script: string, args: readonly string[] = []) {
   };
 }
 
+/** The fixed mock upstream every target is measured against, in its own process. */
+export function startMock(): Promise<ChildService> {
+  return startChild(tsxChild('mock', join('bench', 'mock-child.ts')));
+}
+
+/**
+ * Switchyard from the checkout at `root` (`dist/` when fresh, else the sources), run as users
+ * run it: `node bin/switchyard.js --config <file>`, default log level.
+ */
+export function switchyardSpec(name: string, root: string, config: string): ChildSpec {
+  return {
+    name,
+    command: process.execPath,
+    args: [
+      join(root, 'bin', 'switchyard.js'),
+      '--config',
+      config,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+    ],
+    cwd: root,
+    env: childEnv(),
+  };
+}
+
+/** A running Switchyard as a target: the bench config's group and master key. */
+export function switchyardTarget(name: string, gateway: ChildService): BenchTarget {
+  return {
+    name,
+    kind: 'switchyard',
+    url: gateway.url,
+    path: CHAT_PATH,
+    headers: { authorization: `Bearer ${MASTER_KEY}` },
+    model: 'bench',
+    pid: gateway.pid,
+  };
+}
+
 /** The running children and the targets they serve; `stop()` ends them all. */
 export interface StartedTargets {
   readonly mock: ChildService;
@@ -112,7 +152,7 @@ export async function startTargets(selection: TargetSelection): Promise<StartedT
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const mock = await startChild(tsxChild('mock', join('bench', 'mock-child.ts')));
+    const mock = await startMock();
     children.push(mock);
     const targets: BenchTarget[] = [];
     if (selection.direct) {
@@ -147,34 +187,10 @@ export async function startTargets(selection: TargetSelection): Promise<StartedT
     if (selection.switchyard) {
       const config = join(dir, 'config.yaml');
       writeFileSync(config, switchyardConfig(mock.url));
-      const spec = {
-        name: 'switchyard',
-        command: process.execPath,
-        args: [
-          join('bin', 'switchyard.js'),
-          '--config',
-          config,
-          '--port',
-          '0',
-          '--host',
-          '127.0.0.1',
-        ],
-        cwd: REPO_ROOT,
-        env: childEnv(),
-      };
       starting.push(
-        startChild(spec).then((gateway) => {
+        startChild(switchyardSpec('switchyard', REPO_ROOT, config)).then((gateway) => {
           children.push(gateway);
-          const headers = { authorization: `Bearer ${MASTER_KEY}` };
-          return {
-            name: 'switchyard',
-            kind: 'switchyard',
-            url: gateway.url,
-            path: CHAT_PATH,
-            headers,
-            model: 'bench',
-            pid: gateway.pid,
-          };
+          return switchyardTarget('switchyard', gateway);
         }),
       );
     }

@@ -87,7 +87,8 @@ const RSS_LIMIT_BYTES = 150 * MB;
 /** Growth between the first and last round tolerated as noise (GC timing), bytes. */
 const RSS_GROWTH_TOLERANCE_BYTES = 8 * MB;
 
-function median(values: readonly number[]): number | undefined {
+/** The median of `values`; undefined when there are none. */
+export function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

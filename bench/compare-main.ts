@@ -1,0 +1,62 @@
+/**
+ * `npm run bench:compare -- <git ref> [--rounds n] [--duration s] [--connections n]
+ * [--scenarios json,stream]`: see compare.ts.
+ */
+import { parseArgs } from 'node:util';
+import { compareBuilds, formatComparison } from './compare.ts';
+
+const USAGE = `npm run bench:compare -- <git ref> [flags]
+
+Runs this checkout's Switchyard and the one at <git ref> side by side on one mock, both
+loaded at once, and prints the CPU per request of each round and the median change.
+
+  --rounds <n>          rounds per scenario (default 5)
+  --duration <s>        seconds per round (default 4)
+  --connections <n>     connections per build (default 25)
+  --scenarios <list>    json, stream or both (default json,stream)`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new Error(`--${name} must be a whole number >= 1, got "${value}"`);
+  }
+  return parsed;
+}
+
+let options;
+try {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: {
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      scenarios: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const base = positionals[0];
+  if (base === undefined || positionals.length > 1) throw new Error('give exactly one git ref');
+  const scenarios = (values.scenarios ?? 'json,stream').split(',');
+  const unknown = scenarios.filter((name) => name !== 'json' && name !== 'stream');
+  if (unknown.length > 0)
+    throw new Error(`--scenarios takes json and stream, got ${unknown.join(', ')}`);
+  options = {
+    base,
+    rounds: positiveInt('rounds', values.rounds, 5),
+    durationS: positiveInt('duration', values.duration, 4),
+    connections: positiveInt('connections', values.connections, 25),
+    streams: scenarios.map((name) => name === 'stream'),
+  };
+} catch (error) {
+  console.error(`bench:compare: ${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+const results = await compareBuilds(options, (line) => console.error(`  ${line}`));
+console.log(formatComparison(results));

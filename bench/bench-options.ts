@@ -45,7 +45,7 @@ export const USAGE = `npm run bench -- [flags]
   --help`;
 
 /** A flag's value as a number above 0, or undefined when the flag was not given. */
-function positive(name: string, value: string | undefined): number | undefined {
+export function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) {
@@ -54,11 +54,13 @@ function positive(name: string, value: string | undefined): number | undefined {
   return parsed;
 }
 
-function whole(value: number | undefined): number | undefined {
+/** Rounded to a whole number of at least 1. */
+export function whole(value: number | undefined): number | undefined {
   return value === undefined ? undefined : Math.max(1, Math.round(value));
 }
 
-function list<T extends string>(
+/** A comma-separated flag as a set of allowed names; all of them when the flag was not given. */
+export function list<T extends string>(
   name: string,
   value: string | undefined,
   all: readonly T[],

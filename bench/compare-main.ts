@@ -3,6 +3,7 @@
  * [--scenarios json,stream]`: see compare.ts.
  */
 import { parseArgs } from 'node:util';
+import { list, positive, whole } from './bench-options.ts';
 import { compareBuilds, formatComparison } from './compare.ts';
 
 const USAGE = `npm run bench:compare -- <git ref> [flags]
@@ -14,15 +15,6 @@ loaded at once, and prints the CPU per request of each round and the median chan
   --duration <s>        seconds per round (default 4)
   --connections <n>     connections per build (default 25)
   --scenarios <list>    json, stream or both (default json,stream)`;
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) {
-    throw new Error(`--${name} must be a whole number >= 1, got "${value}"`);
-  }
-  return parsed;
-}
 
 let options;
 try {
@@ -43,20 +35,22 @@ try {
   }
   const base = positionals[0];
   if (base === undefined || positionals.length > 1) throw new Error('give exactly one git ref');
-  const scenarios = (values.scenarios ?? 'json,stream').split(',');
-  const unknown = scenarios.filter((name) => name !== 'json' && name !== 'stream');
-  if (unknown.length > 0)
-    throw new Error(`--scenarios takes json and stream, got ${unknown.join(', ')}`);
+  const scenarios = list('scenarios', values.scenarios, ['json', 'stream'] as const);
   options = {
     base,
-    rounds: positiveInt('rounds', values.rounds, 5),
-    durationS: positiveInt('duration', values.duration, 4),
-    connections: positiveInt('connections', values.connections, 25),
-    streams: scenarios.map((name) => name === 'stream'),
+    rounds: whole(positive('rounds', values.rounds)) ?? 5,
+    durationS: positive('duration', values.duration) ?? 4,
+    connections: whole(positive('connections', values.connections)) ?? 25,
+    streams: [...scenarios].map((name) => name === 'stream'),
   };
 } catch (error) {
   console.error(`bench:compare: ${(error as Error).message}\n\n${USAGE}`);
   process.exit(2);
 }
-const results = await compareBuilds(options, (line) => console.error(`  ${line}`));
-console.log(formatComparison(results));
+try {
+  const results = await compareBuilds(options, (line) => console.error(`  ${line}`));
+  console.log(formatComparison(results));
+} catch (error) {
+  console.error(`bench:compare: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -51,6 +51,11 @@ export async function compareBuilds(
   options: CompareOptions,
   log: (line: string) => void = () => undefined,
 ): Promise<CompareResults> {
+  try {
+    git(['rev-parse', '--verify', '--quiet', `${options.base}^{commit}`]);
+  } catch {
+    throw new Error(`"${options.base}" names no commit of this repository`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-compare-'));
   const worktree = join(dir, 'base');
   const children: ChildService[] = [];

@@ -38,3 +38,16 @@ void test('a comparison builds the base, measures both builds each round, and cl
   assert.ok(logged.some((line) => line.startsWith('built HEAD')));
   assert.equal(worktrees(), before, 'the temporary worktree is removed');
 });
+
+void test('a ref that names no commit is refused before anything starts', async () => {
+  await assert.rejects(
+    compareBuilds({
+      base: 'no-such-ref-anywhere',
+      rounds: 1,
+      durationS: 1,
+      connections: 1,
+      streams: [false],
+    }),
+    /"no-such-ref-anywhere" names no commit/,
+  );
+});

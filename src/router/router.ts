@@ -239,11 +239,7 @@ export class Router implements RouterEngine {
       midStreamFallback: midStream,
       onEnd: (error) => this.requestEnded(operation, run, ttftMs, error),
     });
-    return {
-      upstreamHeaders: session.upstreamHeaders,
-      meta: run.meta,
-      [Symbol.asyncIterator]: () => chunks[Symbol.asyncIterator](),
-    };
+    return { upstreamHeaders: session.upstreamHeaders, meta: run.meta, ...chunks };
   }
 
   /** Convenience for library users: a chat completion. */

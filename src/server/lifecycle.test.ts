@@ -193,52 +193,62 @@ void describe('drain', () => {
     await first;
   });
 
-  void test('waits for an in-flight stream to finish, then resolves', async () => {
-    const engine = createStubEngine();
-    const held = gate();
-    heldStream(engine, held.promise);
-    const gateway = start(engine);
-    const port = await listen(gateway);
-    agent = new Agent({ keepAlive: true });
-    const { response } = post(port, '/v1/chat/completions', STREAM_BODY, agent);
-    const message = await response;
-    const head = await readUntil(message, 'first');
+  // The keep-alive timeout is 72 s: a drain that waited for it instead of closing the idle
+  // connection would fail here, not just run long.
+  void test(
+    'waits for an in-flight stream to finish, then resolves',
+    { timeout: 10_000 },
+    async () => {
+      const engine = createStubEngine();
+      const held = gate();
+      heldStream(engine, held.promise);
+      const gateway = start(engine);
+      const port = await listen(gateway);
+      agent = new Agent({ keepAlive: true });
+      const { response } = post(port, '/v1/chat/completions', STREAM_BODY, agent);
+      const message = await response;
+      const head = await readUntil(message, 'first');
 
-    let resolved = false;
-    const drained = gateway.drain().then(() => {
-      resolved = true;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(resolved, false, 'drain must wait for the open stream');
+      let resolved = false;
+      const drained = gateway.drain().then(() => {
+        resolved = true;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(resolved, false, 'drain must wait for the open stream');
 
-    held.open();
-    const rest = await readAll(message);
-    await drained;
-    const events = sseData(head + rest);
-    assert.equal(events.at(-1), '[DONE]');
-    assert.equal(events.length, 3);
-  });
+      held.open();
+      const rest = await readAll(message);
+      await drained;
+      const events = sseData(head + rest);
+      assert.equal(events.at(-1), '[DONE]');
+      assert.equal(events.length, 3);
+    },
+  );
 
-  void test('waits for an in-flight JSON request to be answered, then resolves', async () => {
-    const engine = createStubEngine();
-    const held = gate();
-    const answer = engine.answerRoute;
-    engine.answerRoute = async (call) => {
-      await held.promise;
-      return answer(call);
-    };
-    const gateway = start(engine);
-    const port = await listen(gateway);
-    agent = new Agent({ keepAlive: true });
-    const { response } = post(port, '/v1/chat/completions', CHAT_BODY, agent);
-    await engine.nextCall();
-    const drained = gateway.drain();
-    held.open();
-    const message = await response;
-    assert.equal(message.statusCode, 200);
-    assert.equal(JSON.parse(await readAll(message)).id, 'chatcmpl-1');
-    await drained;
-  });
+  void test(
+    'waits for an in-flight JSON request to be answered, then resolves',
+    { timeout: 10_000 },
+    async () => {
+      const engine = createStubEngine();
+      const held = gate();
+      const answer = engine.answerRoute;
+      engine.answerRoute = async (call) => {
+        await held.promise;
+        return answer(call);
+      };
+      const gateway = start(engine);
+      const port = await listen(gateway);
+      agent = new Agent({ keepAlive: true });
+      const { response } = post(port, '/v1/chat/completions', CHAT_BODY, agent);
+      await engine.nextCall();
+      const drained = gateway.drain();
+      held.open();
+      const message = await response;
+      assert.equal(message.statusCode, 200);
+      assert.equal(JSON.parse(await readAll(message)).id, 'chatcmpl-1');
+      await drained;
+    },
+  );
 
   void test('cuts the connections left after drainTimeoutMs, aborting their engine calls', async () => {
     const engine = createStubEngine();

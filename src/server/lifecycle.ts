@@ -36,17 +36,15 @@ export function createLifecycle(
       app.log.warn({ drainTimeoutMs }, 'drain timed out; closing the remaining connections');
       app.server.closeAllConnections();
     }, drainTimeoutMs);
-    let cancelReap = (): void => undefined;
-    const reap = (): void => {
-      app.server.closeIdleConnections();
-      cancelReap = clock.setTimer(reap, REAP_INTERVAL_MS, { background: true });
-    };
-    cancelReap = clock.setTimer(reap, REAP_INTERVAL_MS, { background: true });
+    // A real timer, not the injected clock: it polls sockets, which go idle in real time; the
+    // drain's budget above is the part whose timing matters.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), REAP_INTERVAL_MS);
+    sweep.unref();
     try {
       await app.close();
     } finally {
       cancelTimer();
-      cancelReap();
+      clearInterval(sweep);
     }
   }
 

@@ -68,6 +68,23 @@ void describe('master key', () => {
     assert.equal(engine.calls.length, 1);
   });
 
+  void test('once the master key was accepted, near misses are still refused', async () => {
+    const { app } = start();
+    const send = (key: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        payload: CHAT_BODY,
+        headers: { authorization: `Bearer ${key}` },
+      });
+    assert.equal((await send(KEY)).statusCode, 200);
+    for (const wrong of [KEY.slice(0, -1), `${KEY}5`, KEY.toUpperCase(), '']) {
+      assertUnauthorized(await send(wrong));
+    }
+    assert.equal((await send(KEY)).statusCode, 200);
+    assert.equal(engine.calls.length, 2);
+  });
+
   void test('x-litellm-api-key is accepted, with or without a bearer prefix', async () => {
     assert.equal((await chat({ 'x-litellm-api-key': KEY })).statusCode, 200);
     assert.equal((await chat({ 'x-litellm-api-key': `Bearer ${KEY}` })).statusCode, 200);

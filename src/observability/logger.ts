@@ -88,13 +88,59 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       censor: '<redacted>',
     },
   };
-  if (options.destination) return pino(settings, options.destination);
+  const logger = pino(settings, destinationFor(options));
+  plainLoggers.add(logger);
+  return logger;
+}
+
+function destinationFor(options: LoggerOptions): DestinationStream {
+  if (options.destination) return options.destination;
   // People reading a terminal get readable lines; pipes and files (log shippers) keep JSON.
   if (options.pretty ?? process.stdout.isTTY) {
     // Required only here (it is CommonJS): a gateway logging JSON never loads it (~10 MB).
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
-    return pino(settings, pretty({ colorize: true, sync: true, ignore: 'pid,hostname,service' }));
+    return pretty({ colorize: true, sync: true, ignore: 'pid,hostname,service' });
   }
   // One write per event-loop turn, not one per line (see batched-stdout.ts).
-  return pino(settings, createBatchedDestination());
+  return createBatchedDestination();
+}
+
+/**
+ * Loggers made by createLogger: no formatters, hooks, mixin or custom time, so a line pino
+ * would write for them is known exactly (see infoLineWriter).
+ */
+const plainLoggers = new WeakSet<object>();
+
+/** The pino internals infoLineWriter reads; `pino.symbols` exposes them for this kind of use. */
+interface PinoInternals {
+  readonly [key: symbol]: unknown;
+}
+
+/**
+ * Writes an `info` line whose fields are already JSON: `fieldsJson` is `"a":1,"b":"x"` (no
+ * braces), `msg` the message. The line is the one `logger.info(fields, msg)` would write
+ * (level, time, the logger's bindings, the fields, msg) to the same destination, without
+ * pino's generic serialiser, which walked and re-serialised every field of the per-request
+ * line. Undefined for loggers not made by createLogger, or whose destination wants pino's
+ * per-line metadata (multistream): callers then use `logger.info`.
+ */
+export function infoLineWriter(
+  candidate: object,
+): ((fieldsJson: string, msg: string) => void) | undefined {
+  if (!plainLoggers.has(candidate)) return undefined;
+  const logger = candidate as Logger;
+  const internals = logger as unknown as PinoInternals;
+  const stream = internals[pino.symbols.streamSym] as DestinationStream & PinoInternals;
+  const bindings = internals[pino.symbols.chindingsSym];
+  if (typeof bindings !== 'string' || stream[pino.symbols.needsMetadataGsym] === true) {
+    return undefined;
+  }
+  return (fieldsJson, msg) => {
+    // Read per line: the level may be changed at run time.
+    if (!logger.isLevelEnabled('info')) return;
+    const level = logger.levels.values.info;
+    stream.write(
+      `{"level":${level},"time":${Date.now()}${bindings},${fieldsJson},"msg":${JSON.stringify(msg)}}\n`,
+    );
+  };
 }

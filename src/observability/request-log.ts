@@ -59,13 +59,51 @@ export function requestLogLine(event: RouterEventMap['request:end']): RequestLog
 }
 
 /**
- * Logs every finished request at `info` with the message `request`. Returns the function that
- * stops it.
+ * requestLogLine as JSON fields (`"call_id":"…",…`, no braces), in the same order and with
+ * the same values as pino writes them; fields that are undefined are left out, as pino does.
+ * Built in one pass: the line is written once per request.
  */
-export function subscribeRequestLog(events: RouterEvents, logger: RequestLogSink): () => void {
-  const offEnd = events.on('request:end', (event) => {
-    logger.info(requestLogLine(event), 'request');
-  });
+export function requestLogFields(event: RouterEventMap['request:end']): string {
+  const { meta, error } = event;
+  const answeredMs = event.ttftMs ?? event.durationMs;
+  const overheadMs = Math.max(0, answeredMs - meta.upstreamMs);
+  return (
+    `"call_id":${JSON.stringify(meta.callId)},"operation":"${event.operation}","stream":${event.stream}` +
+    `,"model_group":${JSON.stringify(event.requestedGroup)},"answered_by":${JSON.stringify(meta.group)}` +
+    (meta.deploymentId === undefined ? '' : `,"model_id":${JSON.stringify(meta.deploymentId)}`) +
+    (meta.apiBase === undefined ? '' : `,"api_base":${JSON.stringify(meta.apiBase)}`) +
+    `,"status":${error ? error.status : 200}` +
+    (error === undefined ? '' : `,"error_kind":${JSON.stringify(error.kind)}`) +
+    `,"attempted_retries":${meta.attemptedRetries},"attempted_fallbacks":${meta.attemptedFallbacks}` +
+    `,"duration_ms":${jsonNumber(event.durationMs)},"overhead_ms":${jsonNumber(overheadMs)}` +
+    (event.ttftMs === undefined ? '' : `,"ttft_ms":${jsonNumber(event.ttftMs)}`)
+  );
+}
+
+/** A number as JSON writes it: a non-finite one is `null`. */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** Writes a line of JSON fields at `info` (logger.ts's infoLineWriter). */
+export type InfoLineWriter = (fieldsJson: string, msg: string) => void;
+
+/**
+ * Logs every finished request at `info` with the message `request`: through `writeLine` when
+ * given (the fields serialised here, once), else through `logger.info`. Returns the function
+ * that stops it.
+ */
+export function subscribeRequestLog(
+  events: RouterEvents,
+  logger: RequestLogSink,
+  writeLine?: InfoLineWriter,
+): () => void {
+  const offEnd = events.on(
+    'request:end',
+    writeLine === undefined
+      ? (event) => logger.info(requestLogLine(event), 'request')
+      : (event) => writeLine(requestLogFields(event), 'request'),
+  );
   // Refused before routing: the status and kind, never the client's model text or message.
   const offRejected = events.on('request:rejected', (event) => {
     logger.info(

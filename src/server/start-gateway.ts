@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RouterPlan } from '../config/plan.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { createGatewayMetrics, type GatewayMetrics } from '../observability/metrics.ts';
+import { infoLineWriter } from '../observability/logger.ts';
 import { subscribeRequestLog } from '../observability/request-log.ts';
 import { Router } from '../router/router.ts';
 import { buildServer, type GatewayServer } from './build-server.ts';
@@ -44,8 +45,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   for (const warning of router.warnings) logger?.warn(warning);
   // The request line is built field by field from safe values (requestLogLine never carries a
   // key or a body), so the redaction paths, a second line of defence for arbitrary objects, are
-  // skipped for it: walking them was a measurable share of a request's cost.
-  if (logger) subscribeRequestLog(router.events, logger.child({}, { redact: [] }));
+  // skipped for it: walking them was a measurable share of a request's cost. Where it can, the
+  // line is serialised once, by the request log, rather than by pino's generic serialiser.
+  if (logger) {
+    subscribeRequestLog(router.events, logger.child({}, { redact: [] }), infoLineWriter(logger));
+  }
   // Always on, whether or not `litellm_settings.callbacks` lists `prometheus`.
   const metrics = createGatewayMetrics(router);
 

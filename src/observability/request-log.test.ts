@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RouterEventMap } from '../core/router-events.ts';
+import { createLogger, infoLineWriter } from './logger.ts';
+import { requestLogFields, requestLogLine } from './request-log.ts';
+
+type RequestEnd = RouterEventMap['request:end'];
+
+function requestEnd(overrides: Partial<RequestEnd> = {}, meta: object = {}): RequestEnd {
+  return {
+    operation: 'chat',
+    stream: false,
+    requestedGroup: 'gpt-4o',
+    durationMs: 12,
+    ttftMs: undefined,
+    error: undefined,
+    ...overrides,
+    meta: {
+      callId: '6f1c2f0e-8a55-4c57-9d3e-0d8f4f9e2b11',
+      group: 'gpt-4o',
+      deploymentId: 'dep-a',
+      apiBase: 'http://127.0.0.1:8080/v1',
+      attemptedRetries: 0,
+      attemptedFallbacks: 0,
+      maxRetries: 2,
+      startedAt: 1_000,
+      upstreamMs: 9,
+      rateLimit: undefined,
+      ...meta,
+    },
+  };
+}
+
+/** The line pino writes for `logger.info(requestLogLine(event))` and the one written directly. */
+function bothLines(event: RequestEnd): [string, string] {
+  const lines: string[] = [];
+  const logger = createLogger({ destination: { write: (line) => void lines.push(line) } });
+  const writeLine = infoLineWriter(logger);
+  assert.ok(writeLine, 'a logger made by createLogger takes ready lines');
+  logger.info(requestLogLine(event), 'request');
+  writeLine(requestLogFields(event), 'request');
+  assert.equal(lines.length, 2);
+  const withoutTime = (line: string) => line.replace(/"time":\d+/, '"time":0');
+  return [withoutTime(lines[0]!), withoutTime(lines[1]!)];
+}
+
+test('the request line written directly is the one pino writes, byte for byte', () => {
+  const cases: RequestEnd[] = [
+    requestEnd(),
+    requestEnd({ stream: true, ttftMs: 3.5, durationMs: 40.25 }),
+    requestEnd(
+      { error: { kind: 'RateLimitError', status: 429, message: 'slow down' } },
+      { deploymentId: undefined, apiBase: undefined, attemptedRetries: 2, attemptedFallbacks: 1 },
+    ),
+    // Client and config text: quotes, backslashes, control characters, non-ASCII.
+    requestEnd({ requestedGroup: 'my "model"\\\n\tname — ünïcode 模型' }, { group: 'a\u0001b' }),
+  ];
+  for (const event of cases) {
+    const [fromPino, direct] = bothLines(event);
+    assert.equal(direct, fromPino);
+    assert.equal((JSON.parse(direct) as { msg: string }).msg, 'request');
+  }
+});
+
+test('a ready line respects the logger level, read at each line', () => {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'warn',
+    destination: { write: (line) => void lines.push(line) },
+  });
+  const writeLine = infoLineWriter(logger);
+  assert.ok(writeLine);
+  writeLine(requestLogFields(requestEnd()), 'request');
+  assert.equal(lines.length, 0);
+  logger.level = 'info';
+  writeLine(requestLogFields(requestEnd()), 'request');
+  assert.equal(lines.length, 1);
+  assert.equal((JSON.parse(lines[0]!) as { service: string }).service, 'switchyard');
+});
+
+test('loggers not made by createLogger get no line writer', () => {
+  const logger = createLogger({ destination: { write: () => undefined } });
+  assert.equal(infoLineWriter(logger.child({ component: 'x' })), undefined);
+  assert.equal(infoLineWriter({ info: () => undefined }), undefined);
+});

@@ -16,7 +16,10 @@ export interface BenchOptions {
   readonly connections: number;
   /** How many times the loaded runs repeat (medians, and RSS growth between them). Default 3. */
   readonly rounds: number;
-  /** Seconds of unmeasured load per target before the first round. Default 1. */
+  /**
+   * Seconds of each unmeasured load run (WARMUP_RUNS per target and scenario) before the first
+   * round. Default 1.
+   */
   readonly warmupS: number;
   /** Sequential requests per one-connection probe (latency, TTFT). Default 1000. */
   readonly probeSamples: number;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { BenchTarget } from './bench-target.ts';
 import { median } from './summary.ts';
 import { startChild, type ChildService } from './child-service.ts';
-import { runLoad, type LoadResult } from './load.ts';
+import { runLoad, WARMUP_RUNS, type LoadResult } from './load.ts';
 import {
   REPO_ROOT,
   startMock,
@@ -79,7 +79,9 @@ export async function compareBuilds(
     const rounds: CompareRound[] = [];
     for (const stream of options.streams) {
       const spec = { connections: options.connections, durationS: options.durationS, stream };
-      await Promise.all([runLoad(base, spec), runLoad(current, spec)]); // warm-up
+      for (let run = 0; run < WARMUP_RUNS; run++) {
+        await Promise.all([runLoad(base, spec), runLoad(current, spec)]);
+      }
       for (let round = 1; round <= options.rounds; round += 1) {
         const [b, c] = await Promise.all([runLoad(base, spec), runLoad(current, spec)]);
         rounds.push({ stream, base: b, current: c });

@@ -32,6 +32,16 @@ export interface LoadResult {
   readonly cpuUsPerRequest: number | undefined;
 }
 
+/**
+ * Unmeasured load runs per target and scenario before anything is measured. One is not enough:
+ * a timed run ends by closing its connections with requests still in flight, and the first
+ * time a process meets those aborts V8 throws away optimised code across the HTTP, undici and
+ * request paths (a wave of deoptimisations) and compiles it again under the next load. Traced
+ * with --trace-opt: ~310 compilations in the first run, ~160 more in the second, then under 5
+ * per run. Without the second warm-up run the first measured round paid for that.
+ */
+export const WARMUP_RUNS = 2;
+
 /** Runs one load against `target` and samples its RSS meanwhile. */
 export async function runLoad(target: BenchTarget, spec: LoadSpec): Promise<LoadResult> {
   const sampler = sampleRss(target.pid);

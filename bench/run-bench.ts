@@ -7,7 +7,7 @@
 import { cpus, totalmem } from 'node:os';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchTarget, TargetKind } from './bench-target.ts';
-import { runLoad } from './load.ts';
+import { runLoad, WARMUP_RUNS } from './load.ts';
 import { runProbe } from './probe.ts';
 import { fdLimit, runScale, type ScaleResult } from './scale.ts';
 import { startTargets } from './start-targets.ts';
@@ -108,11 +108,13 @@ export async function runBench(
     if (options.warmupS > 0) {
       for (const target of targets) {
         for (const mode of modes) {
-          await runLoad(target, {
-            ...spec(mode, options.connections),
-            durationS: options.warmupS,
-            amount: undefined,
-          });
+          for (let run = 0; run < WARMUP_RUNS; run++) {
+            await runLoad(target, {
+              ...spec(mode, options.connections),
+              durationS: options.warmupS,
+              amount: undefined,
+            });
+          }
         }
       }
       log('warmed up');

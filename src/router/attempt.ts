@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { CancelSignal } from '../core/cancellation.ts';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.ts';
 import { AttemptDeadline } from './attempt-deadline.ts';
 import { openStreamSession, type StreamSession } from './stream-session.ts';
@@ -32,24 +33,41 @@ export function timeoutError(
 }
 
 /**
- * An attempt's request. `signal` is an own getter, so the AbortSignal behind it is made only
- * when a provider reads it, and a copy (`{ ...request }`) still carries it.
+ * `signal` of every AttemptRequest: one getter for all of them, so that V8 keeps them on one
+ * hidden class. (An object literal with its own `get signal()` has a new getter each time, and
+ * V8 turned every such request into a dictionary; every provider's read of `body`,
+ * `deployment` or `cancel` then missed its inline cache.)
  */
-function attemptRequest(
-  input: AttemptInput,
-  deadline: AttemptDeadline,
-  forwardChunks = false,
-): ProviderRequest {
-  return {
-    operation: input.operation,
-    deployment: input.deployment,
-    body: input.body,
-    cancel: deadline.cancel,
-    forwardChunks,
-    get signal() {
-      return deadline.signal;
-    },
-  };
+const SIGNAL_PROPERTY: PropertyDescriptor = {
+  get(this: AttemptRequest): AbortSignal {
+    return this.deadline.signal;
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * An attempt's request. `signal` makes its AbortSignal only when a provider reads it, and is an
+ * own property, so a provider's copy (`{ ...request }`) still carries it.
+ */
+class AttemptRequest implements ProviderRequest {
+  readonly operation: Operation;
+  readonly deployment: Deployment;
+  readonly body: GatewayRequestBody;
+  readonly cancel: CancelSignal;
+  declare readonly signal: AbortSignal;
+
+  constructor(
+    input: AttemptInput,
+    readonly deadline: AttemptDeadline,
+    readonly forwardChunks: boolean,
+  ) {
+    this.operation = input.operation;
+    this.deployment = input.deployment;
+    this.body = input.body;
+    this.cancel = deadline.cancel;
+    Object.defineProperty(this, 'signal', SIGNAL_PROPERTY);
+  }
 }
 
 export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse> {
@@ -61,17 +79,18 @@ export async function sendAttempt(input: AttemptInput): Promise<ProviderResponse
     input.clientSignal,
   );
   try {
-    return await input.provider.send(attemptRequest(input, deadline));
+    return await input.provider.send(new AttemptRequest(input, deadline, false));
   } finally {
     deadline.dispose();
   }
 }
 
-export interface StreamAttemptInput extends AttemptInput {
+/** What a stream attempt takes beyond AttemptInput; the same for every attempt of a request. */
+export interface StreamAttemptOptions {
   /** Longest gap between chunks once the stream has started, in ms. */
   readonly idleTimeoutMs: number;
   /** The caller only forwards the chunks (RouteOptions.forwardChunks). */
-  readonly forwardChunks?: boolean;
+  readonly forwardChunks: boolean;
 }
 
 /**
@@ -79,8 +98,12 @@ export interface StreamAttemptInput extends AttemptInput {
  * failure (including no first chunk within `timeoutMs`) is an ordinary attempt failure the
  * router may retry; after it, the session owns the failure.
  */
-export async function openStreamAttempt(input: StreamAttemptInput): Promise<StreamSession> {
-  const { deployment, timeoutMs, idleTimeoutMs } = input;
+export async function openStreamAttempt(
+  input: AttemptInput,
+  options: StreamAttemptOptions,
+): Promise<StreamSession> {
+  const { deployment, timeoutMs } = input;
+  const { idleTimeoutMs } = options;
   const deadline = new AttemptDeadline(
     input.clock,
     timeoutMs,
@@ -89,7 +112,7 @@ export async function openStreamAttempt(input: StreamAttemptInput): Promise<Stre
   );
   try {
     const stream = await input.provider.openStream(
-      attemptRequest(input, deadline, input.forwardChunks === true),
+      new AttemptRequest(input, deadline, options.forwardChunks),
     );
     return await openStreamSession(stream, deadline, idleTimeoutMs, () =>
       timeoutError(deployment, idleTimeoutMs, 'Stream stalled'),

@@ -134,13 +134,24 @@ export function createHttpProvider(
         labelConnectionError(error, label, request.deployment.id);
       // One iterator per stream: the body can be read only once.
       const iterator = createChunkIterator(frame(response.body), response, decoder, relabel);
-      const stream: ProviderStream = {
-        headers: keptHeaders(response.headers),
-        [Symbol.asyncIterator]: () => iterator,
-      };
-      return stream;
+      return new UpstreamStream(keptHeaders(response.headers), iterator);
     },
   };
+}
+
+/**
+ * An accepted upstream stream. A class rather than an object literal: a literal with a
+ * computed `[Symbol.asyncIterator]` key is built through a V8 runtime call every time.
+ */
+class UpstreamStream implements ProviderStream {
+  constructor(
+    readonly headers: UpstreamHeaders,
+    private readonly iterator: AsyncIterator<StreamChunk>,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamChunk> {
+    return this.iterator;
+  }
 }
 
 /**

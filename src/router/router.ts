@@ -235,11 +235,10 @@ export class Router implements RouterEngine {
     });
     const session = await this.execute(run, operation);
     const ttftMs = this.core.clock.now() - run.meta.startedAt;
-    const chunks = superviseStream(this.core, run, session, {
+    return superviseStream(this.core, run, session, {
       midStreamFallback: midStream,
       onEnd: (error) => this.requestEnded(operation, run, ttftMs, error),
     });
-    return { upstreamHeaders: session.upstreamHeaders, meta: run.meta, ...chunks };
   }
 
   /** Convenience for library users: a chat completion. */

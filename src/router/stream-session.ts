@@ -22,15 +22,25 @@ export async function openStreamSession(
   const iterator = stream[Symbol.asyncIterator]();
   const first = await iterator.next();
   deadline.startIdle(idleTimeoutMs, makeIdleError);
-  let consumed = false;
-  return {
-    upstreamHeaders: stream.headers,
-    [Symbol.asyncIterator]() {
-      if (consumed) throw new Error('a stream session can be iterated once');
-      consumed = true;
-      return new SessionIterator(iterator, first, deadline);
-    },
-  };
+  return new Session(stream.headers, iterator, first, deadline);
+}
+
+/** A class, not a literal: a computed `[Symbol.asyncIterator]` key costs a runtime call. */
+class Session implements StreamSession {
+  private consumed = false;
+
+  constructor(
+    readonly upstreamHeaders: UpstreamHeaders,
+    private readonly iterator: AsyncIterator<StreamChunk>,
+    private readonly first: IteratorResult<StreamChunk>,
+    private readonly deadline: AttemptDeadline,
+  ) {}
+
+  [Symbol.asyncIterator](): SessionIterator {
+    if (this.consumed) throw new Error('a stream session can be iterated once');
+    this.consumed = true;
+    return new SessionIterator(this.iterator, this.first, this.deadline);
+  }
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };

@@ -10,6 +10,9 @@ import { clientFallbacks } from './fallback-plan.ts';
 import type { RouterCore } from './group-runner.ts';
 import { serveFallbacks, type RequestRun } from './serve-request.ts';
 import type { StreamSession } from './stream-session.ts';
+import type { RouterStream } from './types.ts';
+import type { ResponseMeta } from '../core/response-meta.ts';
+import type { UpstreamHeaders } from '../providers/provider.ts';
 
 /**
  * Watches a stream past its commit point. A failure there (cut, stall, error event) is reported
@@ -25,8 +28,32 @@ export function superviseStream(
   run: RequestRun<StreamSession>,
   session: StreamSession,
   options: SuperviseOptions,
-): AsyncIterable<StreamChunk> {
-  return { [Symbol.asyncIterator]: () => new SupervisedStream(core, run, session, options) };
+): RouterStream {
+  return new SupervisedRouterStream(core, run, session, options);
+}
+
+/**
+ * What routeStream returns: its headers and meta, and the supervised chunks. A class rather than
+ * an object literal: a literal with a computed `[Symbol.asyncIterator]` key is built through a
+ * V8 runtime call every time.
+ */
+class SupervisedRouterStream implements RouterStream {
+  readonly upstreamHeaders: UpstreamHeaders;
+  readonly meta: ResponseMeta;
+
+  constructor(
+    private readonly core: RouterCore,
+    private readonly run: RequestRun<StreamSession>,
+    private readonly session: StreamSession,
+    private readonly options: SuperviseOptions,
+  ) {
+    this.upstreamHeaders = session.upstreamHeaders;
+    this.meta = run.meta;
+  }
+
+  [Symbol.asyncIterator](): SupervisedStream {
+    return new SupervisedStream(this.core, this.run, this.session, this.options);
+  }
 }
 
 interface SuperviseOptions {

@@ -35,7 +35,6 @@ export function createAnthropicStreamDecoder(
   const created = Math.floor(now() / 1000);
   let id = '';
   let model = deployment.upstreamModel;
-  let done = false;
   let roleSent = false;
   /** Usage so far, in Anthropic's field names; message_delta's counts replace message_start's. */
   const usage: Record<string, unknown> = {};
@@ -114,10 +113,9 @@ export function createAnthropicStreamDecoder(
     return [chunk(choice, { usage: usageOf(usage) })];
   }
 
-  return {
-    get done() {
-      return done;
-    },
+  // A plain field, not a getter (see openai/stream-decoder.ts).
+  const decoder = {
+    done: false,
     decode(event: SseEvent): readonly StreamChunk[] {
       if (event.data.trim() === '') return [];
       const data = parseObject(event.data);
@@ -140,7 +138,7 @@ export function createAnthropicStreamDecoder(
         case 'message_delta':
           return onMessageDelta(data);
         case 'message_stop':
-          done = true;
+          decoder.done = true;
           return [];
         case 'error':
           throw mapEmbeddedAnthropicError(data, deployment, now());
@@ -150,6 +148,7 @@ export function createAnthropicStreamDecoder(
       }
     },
   };
+  return decoder;
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -20,7 +20,6 @@ export function createConverseStreamDecoder(
   deployment: Deployment,
   stamp: CompletionStamp,
 ): StreamDecoder {
-  let done = false;
   /** Content block index → OpenAI tool call index. */
   const toolCalls = new Map<number, number>();
 
@@ -61,17 +60,16 @@ export function createConverseStreamDecoder(
     },
     messageStop: (payload) => [chunk({}, finishReasonOf(payload.stopReason))],
     metadata(payload) {
-      done = true;
+      decoder.done = true;
       const usage = usageOf(payload.usage);
       if (usage === undefined) return [];
       return [{ ...chunk({}), choices: [], usage }];
     },
   };
 
-  return {
-    get done() {
-      return done;
-    },
+  // A plain field, not a getter (see openai/stream-decoder.ts).
+  const decoder = {
+    done: false,
     decode(event: SseEvent): readonly StreamChunk[] {
       const type = event.event ?? '';
       if (type === EVENT_STREAM_ERROR || type.endsWith('Exception')) {
@@ -91,6 +89,7 @@ export function createConverseStreamDecoder(
       return handler(payload);
     },
   };
+  return decoder;
 }
 
 function blockIndex(payload: JsonObject): number {

@@ -30,7 +30,6 @@ export interface OllamaStreamDecoderOptions {
 export function createOllamaStreamDecoder(options: OllamaStreamDecoderOptions): StreamDecoder {
   const { kind, deployment, now } = options;
   const id = newId(kind === 'completion' ? 'cmpl-' : 'chatcmpl-');
-  let done = false;
   let roleSent = false;
   let toolCalls = 0;
 
@@ -80,7 +79,7 @@ export function createOllamaStreamDecoder(options: OllamaStreamDecoderOptions): 
       if (piece !== undefined) out.push(chunk(payload, { delta: piece, finish_reason: null }));
     }
     if (payload.done === true) {
-      done = true;
+      decoder.done = true;
       const reason = toolCalls > 0 ? 'tool_calls' : finishReason(payload);
       const last =
         kind === 'completion'
@@ -91,10 +90,9 @@ export function createOllamaStreamDecoder(options: OllamaStreamDecoderOptions): 
     return out;
   };
 
-  return {
-    get done() {
-      return done;
-    },
+  // A plain field, not a getter (see openai/stream-decoder.ts).
+  const decoder = {
+    done: false,
     decode(event: SseEvent): readonly StreamChunk[] {
       let parsed: unknown;
       try {
@@ -117,4 +115,5 @@ export function createOllamaStreamDecoder(options: OllamaStreamDecoderOptions): 
       return decodeLine(payload);
     },
   };
+  return decoder;
 }

@@ -31,7 +31,6 @@ export interface OpenAIStreamDecoderOptions {
 export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): StreamDecoder {
   const { deployment, label, now } = options;
   const forwardOnly = options.forwardOnly === true;
-  let done = false;
 
   const embeddedError = (error: Record<string, unknown>, text: string): GatewayError =>
     mapOpenAIError(
@@ -40,14 +39,14 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       now(),
     );
 
-  return {
-    get done() {
-      return done;
-    },
+  // `done` is a plain field, not a getter: V8 gives an object literal with a getter a
+  // dictionary of properties, and decode() is called on it for every chunk.
+  const decoder = {
+    done: false,
     decode(event: SseEvent): readonly StreamChunk[] {
       const data = event.data.trim();
       if (data === '[DONE]') {
-        done = true;
+        decoder.done = true;
         return [];
       }
       // An empty `data:` line is a keep-alive some servers send; it carries nothing.
@@ -72,6 +71,7 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       return [chunk];
     },
   };
+  return decoder;
 }
 
 /**

@@ -83,3 +83,8 @@ test('loggers not made by createLogger get no line writer', () => {
   assert.equal(infoLineWriter(logger.child({ component: 'x' })), undefined);
   assert.equal(infoLineWriter({ info: () => undefined }), undefined);
 });
+
+test('a destination that wants pino metadata per line (multistream, pino-pretty) gets no line writer', () => {
+  const destination = { write: () => undefined, [Symbol.for('pino.metadata')]: true };
+  assert.equal(infoLineWriter(createLogger({ destination })), undefined);
+});

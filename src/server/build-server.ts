@@ -72,7 +72,8 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
     // Connections idle at close are closed at once; busy ones finish (see lifecycle.ts).
     forceCloseConnections: 'idle',
     // fastify's own 503 body is not OpenAI-shaped and would hide readiness' answer. Requests
-    // arriving on a kept-alive connection during a drain are served with `connection: close`.
+    // arriving on a kept-alive connection during a drain are served with `connection: close`
+    // (fastify sets it); so are answers to requests already in flight (ServerLifecycle).
     return503OnClosing: false,
   });
 
@@ -92,7 +93,12 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.setErrorHandler(
-    createErrorHandler(clock, general.maxRequestBodyBytes, engine.reportRejected?.bind(engine)),
+    createErrorHandler(
+      clock,
+      general.maxRequestBodyBytes,
+      engine.reportRejected?.bind(engine),
+      () => lifecycle.isDraining(),
+    ),
   );
   app.setNotFoundHandler((request) => {
     const path = request.url.split('?', 1)[0] ?? '';

@@ -98,8 +98,14 @@ export function retryAfterSeconds(ms: number): number {
  * Writes a described error: status, `x-litellm-*` headers (a fresh call id when the engine was
  * never reached), `retry-after`, body.
  */
-export function sendError(reply: FastifyReply, error: ClientError, now: number): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  error: ClientError,
+  now: number,
+  closing = false,
+): FastifyReply {
   const headers: HeaderBag = {};
+  if (closing) headers.connection = 'close';
   if (error.meta) addMetaHeaders(headers, error.meta, now);
   else headers['x-litellm-call-id'] = randomUUID();
   if (error.retryAfterMs !== undefined)
@@ -115,6 +121,7 @@ export function createErrorHandler(
   clock: Clock,
   bodyLimit: number,
   onRejected?: RouterEngine['reportRejected'],
+  draining: () => boolean = () => false,
 ): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined {
   return function handleError(error, request, reply) {
     const described = describeError(error, bodyLimit);
@@ -130,7 +137,7 @@ export function createErrorHandler(
       });
     }
     if (reply.sent || reply.raw.headersSent) return undefined;
-    return sendError(reply, described, clock.now());
+    return sendError(reply, described, clock.now(), draining());
   };
 }
 

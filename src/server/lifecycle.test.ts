@@ -245,7 +245,45 @@ void describe('drain', () => {
       held.open();
       const message = await response;
       assert.equal(message.statusCode, 200);
+      // The client must not send its next request on a connection the drain will close.
+      assert.equal(message.headers.connection, 'close');
       assert.equal(JSON.parse(await readAll(message)).id, 'chatcmpl-1');
+      await drained;
+    },
+  );
+
+  void test(
+    'an error answered during a drain, and a stream that starts during it, close their connections',
+    { timeout: 10_000 },
+    async () => {
+      const engine = createStubEngine();
+      const held = gate();
+      engine.answerRoute = async () => {
+        await held.promise;
+        throw new GatewayError('RateLimitError', 'slow down');
+      };
+      const answerStream = engine.answerStream;
+      engine.answerStream = async (call) => {
+        await held.promise;
+        return answerStream(call);
+      };
+      const gateway = start(engine);
+      const port = await listen(gateway);
+      agent = new Agent({ keepAlive: true });
+      const failing = post(port, '/v1/chat/completions', CHAT_BODY, agent);
+      const streaming = post(port, '/v1/chat/completions', STREAM_BODY, agent);
+      await engine.nextCall();
+      await engine.nextCall();
+      const drained = gateway.drain();
+      held.open();
+      const error = await failing.response;
+      assert.equal(error.statusCode, 429);
+      assert.equal(error.headers.connection, 'close');
+      const stream = await streaming.response;
+      assert.equal(stream.statusCode, 200);
+      assert.equal(stream.headers.connection, 'close');
+      assert.equal(sseData(await readAll(stream)).at(-1), '[DONE]');
+      await readAll(error);
       await drained;
     },
   );

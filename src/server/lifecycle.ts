@@ -5,6 +5,11 @@ import type { Clock } from '../core/clock.ts';
 export interface ServerLifecycle {
   /** True once markReady() was called and until a drain starts. */
   isReady(): boolean;
+  /**
+   * True once a drain has started. Responses written from then on carry `connection: close`, so
+   * that a keep-alive client does not send its next request on a connection about to close.
+   */
+  isDraining(): boolean;
   markReady(): void;
   /**
    * Readiness turns 503 at once; the server stops accepting connections; in-flight requests and
@@ -50,6 +55,7 @@ export function createLifecycle(
 
   return {
     isReady: () => ready && !draining,
+    isDraining: () => draining,
     markReady() {
       ready = true;
     },

@@ -14,6 +14,8 @@ export interface SseResponseOptions {
   /** Epoch ms when the stream was committed; the duration headers are measured to it. */
   readonly now: number;
   readonly log: FastifyBaseLogger;
+  /** The server is draining: the connection closes after this stream (ServerLifecycle). */
+  readonly closing: boolean;
 }
 
 /**
@@ -30,7 +32,9 @@ export async function writeSseResponse(
 ): Promise<void> {
   reply.hijack();
   const response = reply.raw;
-  if (!response.destroyed) response.writeHead(200, sseHeaders(stream, options.now));
+  if (!response.destroyed) {
+    response.writeHead(200, sseHeaders(stream, options.now, options.closing));
+  }
   // Chunks that arrive together (one upstream read usually carries several events) leave as one
   // piece of text in one write at the end of the turn, rather than a write each: each write of
   // a chunked response costs its own framing and buffer entries. Nothing waits: the text
@@ -98,11 +102,11 @@ export async function writeSseResponse(
   }
 }
 
-function sseHeaders(stream: RouterStream, now: number): HeaderBag {
+function sseHeaders(stream: RouterStream, now: number, closing: boolean): HeaderBag {
   const headers: HeaderBag = {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
+    connection: closing ? 'close' : 'keep-alive',
     // Tells nginx-style proxies not to buffer the stream.
     'x-accel-buffering': 'no',
   };

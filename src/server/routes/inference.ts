@@ -29,7 +29,7 @@ export function createInferenceHandler(
   context: ServerContext,
   modelSource: ModelSource = 'body',
 ): (request: FastifyRequest<InferenceRoute>, reply: FastifyReply) => Promise<FastifyReply> {
-  const { engine, clock, models } = context;
+  const { engine, clock, models, lifecycle } = context;
   const streams = operation !== 'embedding';
 
   return async function handleInference(request, reply) {
@@ -47,7 +47,11 @@ export function createInferenceHandler(
         // The SSE writer sends each chunk's text and reads no field of it.
         forwardChunks: true,
       });
-      await writeSseResponse(reply, stream, { now: clock.now(), log: request.log });
+      await writeSseResponse(reply, stream, {
+        now: clock.now(),
+        log: request.log,
+        closing: lifecycle.isDraining(),
+      });
       return reply;
     }
     const result = await engine.route(operation, body, { signal, headers: request.headers });
@@ -56,6 +60,7 @@ export function createInferenceHandler(
     const headers = successHeaders(result.meta, result.upstreamHeaders, clock.now());
     headers['content-type'] = JSON_CONTENT_TYPE;
     headers['content-length'] = Buffer.byteLength(text);
+    if (lifecycle.isDraining()) headers.connection = 'close';
     // Written straight to the response: no hook or serializer of fastify's applies to it, and
     // its reply pipeline (a header call per name, the send hooks) was ~1.5% of a request.
     reply.hijack();

@@ -52,6 +52,37 @@ void describe('rpm limits', E2E_SUITE, () => {
     await next.body?.cancel();
   });
 
+  void test('when the rpm limit and the context window together leave nothing, the 429 says when rpm frees', async () => {
+    const clock = midMinuteClock();
+    const { url, upstreams } = await start({
+      upstreams: ['small', 'large'],
+      clock,
+      config: ({ small, large }) => `
+model_list:
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${small.baseUrl}, api_key: k }
+    model_info: { id: small, max_input_tokens: 1000 }
+  - model_name: chat-group
+    litellm_params: { model: openai/gpt-4o-mini, api_base: ${large.baseUrl}, api_key: k, rpm: 1 }
+    model_info: { id: large, max_input_tokens: 100000 }
+router_settings:
+  enable_pre_call_checks: true
+`,
+    });
+    // Too big for `small`: only `large` fits, and its rpm allows one a minute.
+    const big = { messages: [{ role: 'user', content: 'word '.repeat(3000) }] };
+    const first = await chat(url, 'chat-group', big);
+    assert.equal(first.status, 200);
+    await first.body?.cancel();
+    // Neither filter refuses both deployments alone; together they leave none.
+    const refused = await chat(url, 'chat-group', big);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '50');
+    await refused.body?.cancel();
+    assert.equal(upstreams.small.hits().total, 0);
+    assert.equal(upstreams.large.hits().total, 1);
+  });
+
   void test('without enforcement, rpm only weighs traffic, but the headers still report it', async () => {
     const clock = midMinuteClock();
     const { url } = await start({

@@ -66,6 +66,25 @@ export function admitsAll(admissions: readonly Admission[], deployment: Deployme
 }
 
 /**
+ * When filters together left nothing (each admits some of `available`, none admits all of what
+ * the others left): the soonest wait any of them gives for the deployments it turned away, in
+ * ms, for the 429's retry-after. Undefined when none of those refusals ends by itself (a context
+ * window, a region).
+ */
+export function soonestReadmission(
+  admissions: readonly Admission[],
+  available: readonly Deployment[],
+): number | undefined {
+  let soonest: number | undefined;
+  for (const admission of admissions) {
+    if (available.every((deployment) => admission.admits(deployment))) continue;
+    const waitMs = admission.rejection()?.retryAfterMs;
+    if (waitMs !== undefined && (soonest === undefined || waitMs < soonest)) soonest = waitMs;
+  }
+  return soonest;
+}
+
+/**
  * Why nothing could be selected though some deployments were available: the rejection of the
  * first filter that admits none of `available`. Undefined when no single filter did it.
  */

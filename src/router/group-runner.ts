@@ -18,6 +18,7 @@ import { selectDeployment, type SelectableGroup } from './candidates.ts';
 import {
   admissionsFor,
   rejectionOf,
+  soonestReadmission,
   type Admission,
   type CandidateFilter,
   type FilterRequest,
@@ -257,16 +258,28 @@ function nothingSelectable(
 ): GatewayError {
   if (admissions !== undefined) {
     const available = target.group.deployments.filter((d) => core.isAvailable(d.id));
-    const rejection = available.length > 0 ? rejectionOf(admissions, available) : undefined;
-    if (rejection !== undefined) return rejection;
+    if (available.length > 0) {
+      const rejection = rejectionOf(admissions, available);
+      if (rejection !== undefined) return rejection;
+      // Several filters (and perhaps benches) left nothing between them: the 429 says when the
+      // first of them lets a deployment back.
+      return noneAvailable(core, target, soonestReadmission(admissions, available));
+    }
   }
-  return allBenched(core, target);
+  return noneAvailable(core, target);
 }
 
-/** Every deployment of the group is benched: 429 with the wait until the first bench ends. */
-function allBenched(core: RouterCore, target: SelectableGroup): GatewayError {
+/**
+ * Nothing selectable, every deployment benched or filtered: 429 with the wait until the first
+ * bench ends or `readmittedInMs`, whichever is sooner.
+ */
+function noneAvailable(
+  core: RouterCore,
+  target: SelectableGroup,
+  readmittedInMs?: number,
+): GatewayError {
   const now = core.clock.now();
-  let soonest = Number.POSITIVE_INFINITY;
+  let soonest = readmittedInMs === undefined ? Number.POSITIVE_INFINITY : now + readmittedInMs;
   for (const deployment of target.group.deployments) {
     const until = core.cooldown.benchedUntil(deployment.id);
     if (until !== undefined) soonest = Math.min(soonest, until);

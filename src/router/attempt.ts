@@ -33,40 +33,38 @@ export function timeoutError(
 }
 
 /**
- * `signal` of every AttemptRequest: one getter for all of them, so that V8 keeps them on one
- * hidden class. (An object literal with its own `get signal()` has a new getter each time, and
- * V8 turned every such request into a dictionary; every provider's read of `body`,
- * `deployment` or `cancel` then missed its inline cache.)
- */
-const SIGNAL_PROPERTY: PropertyDescriptor = {
-  get(this: AttemptRequest): AbortSignal {
-    return this.deadline.signal;
-  },
-  enumerable: true,
-  configurable: true,
-};
-
-/**
  * An attempt's request. `signal` makes its AbortSignal only when a provider reads it, and is an
- * own property, so a provider's copy (`{ ...request }`) still carries it.
+ * own property, so a provider's copy (`{ ...request }`) still carries it. It is defined with one
+ * getter shared by every request, so that V8 keeps them all on one hidden class: an object
+ * literal with its own `get signal()` has a new getter each time, and V8 turned every such
+ * request into a dictionary; every provider's read of `body`, `deployment` or `cancel` then
+ * missed its inline cache.
  */
 class AttemptRequest implements ProviderRequest {
+  static readonly #signal: PropertyDescriptor = {
+    get(this: AttemptRequest): AbortSignal {
+      return this.#deadline.signal;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
   readonly operation: Operation;
   readonly deployment: Deployment;
   readonly body: GatewayRequestBody;
   readonly cancel: CancelSignal;
+  readonly forwardChunks: boolean;
   declare readonly signal: AbortSignal;
+  readonly #deadline: AttemptDeadline;
 
-  constructor(
-    input: AttemptInput,
-    readonly deadline: AttemptDeadline,
-    readonly forwardChunks: boolean,
-  ) {
+  constructor(input: AttemptInput, deadline: AttemptDeadline, forwardChunks: boolean) {
     this.operation = input.operation;
     this.deployment = input.deployment;
     this.body = input.body;
     this.cancel = deadline.cancel;
-    Object.defineProperty(this, 'signal', SIGNAL_PROPERTY);
+    this.forwardChunks = forwardChunks;
+    this.#deadline = deadline;
+    Object.defineProperty(this, 'signal', AttemptRequest.#signal);
   }
 }
 

@@ -71,6 +71,8 @@ void describe('new Router(config)', () => {
       stream: true,
       messages: [{ role: 'user', content: 'hi' }],
     });
+    // What a caller sees of it: the stream's headers and meta, not the router's state.
+    assert.deepEqual(Object.keys(stream), ['upstreamHeaders', 'meta']);
     let text = '';
     for await (const chunk of stream) {
       const delta = (chunk.choices as { delta?: { content?: string } }[] | undefined)?.[0]?.delta;

@@ -35,24 +35,33 @@ export function superviseStream(
 /**
  * What routeStream returns: its headers and meta, and the supervised chunks. A class rather than
  * an object literal: a literal with a computed `[Symbol.asyncIterator]` key is built through a
- * V8 runtime call every time.
+ * V8 runtime call every time. The router's state stays in private fields: library callers get
+ * this object, and see only what RouterStream names.
  */
 class SupervisedRouterStream implements RouterStream {
   readonly upstreamHeaders: UpstreamHeaders;
   readonly meta: ResponseMeta;
+  readonly #core: RouterCore;
+  readonly #run: RequestRun<StreamSession>;
+  readonly #session: StreamSession;
+  readonly #options: SuperviseOptions;
 
   constructor(
-    private readonly core: RouterCore,
-    private readonly run: RequestRun<StreamSession>,
-    private readonly session: StreamSession,
-    private readonly options: SuperviseOptions,
+    core: RouterCore,
+    run: RequestRun<StreamSession>,
+    session: StreamSession,
+    options: SuperviseOptions,
   ) {
     this.upstreamHeaders = session.upstreamHeaders;
     this.meta = run.meta;
+    this.#core = core;
+    this.#run = run;
+    this.#session = session;
+    this.#options = options;
   }
 
   [Symbol.asyncIterator](): SupervisedStream {
-    return new SupervisedStream(this.core, this.run, this.session, this.options);
+    return new SupervisedStream(this.#core, this.#run, this.#session, this.#options);
   }
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RouterEventMap } from '../core/router-events.ts';
 import { createLogger, infoLineWriter } from './logger.ts';
-import { requestLogFields, requestLogLine } from './request-log.ts';
+import { requestLogFields, requestLogObject } from './request-log.ts';
 
 type RequestEnd = RouterEventMap['request:end'];
 
@@ -31,13 +31,13 @@ function requestEnd(overrides: Partial<RequestEnd> = {}, meta: object = {}): Req
   };
 }
 
-/** The line pino writes for `logger.info(requestLogLine(event))` and the one written directly. */
+/** The line pino writes for `logger.info(requestLogObject(event))` and the one written directly. */
 function bothLines(event: RequestEnd): [string, string] {
   const lines: string[] = [];
   const logger = createLogger({ destination: { write: (line) => void lines.push(line) } });
   const writeLine = infoLineWriter(logger);
   assert.ok(writeLine, 'a logger made by createLogger takes ready lines');
-  logger.info(requestLogLine(event), 'request');
+  logger.info(requestLogObject(event), 'request');
   writeLine(requestLogFields(event), 'request');
   assert.equal(lines.length, 2);
   const withoutTime = (line: string) => line.replace(/"time":\d+/, '"time":0');

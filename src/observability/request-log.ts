@@ -36,35 +36,14 @@ export interface RequestLogLine {
   readonly ttft_ms: number | undefined;
 }
 
-export function requestLogLine(event: RouterEventMap['request:end']): RequestLogLine {
-  const { meta, error } = event;
-  // For a stream, upstream time is counted up to its commit point only.
-  const answeredMs = event.ttftMs ?? event.durationMs;
-  return {
-    call_id: meta.callId,
-    operation: event.operation,
-    stream: event.stream,
-    model_group: event.requestedGroup,
-    answered_by: meta.group,
-    model_id: meta.deploymentId,
-    api_base: meta.apiBase,
-    status: error ? error.status : 200,
-    error_kind: error?.kind,
-    attempted_retries: meta.attemptedRetries,
-    attempted_fallbacks: meta.attemptedFallbacks,
-    duration_ms: event.durationMs,
-    overhead_ms: Math.max(0, answeredMs - meta.upstreamMs),
-    ttft_ms: event.ttftMs,
-  };
-}
-
 /**
- * requestLogLine as JSON fields (`"call_id":"…",…`, no braces), in the same order and with
- * the same values as pino writes them; fields that are undefined are left out, as pino does.
+ * The request's RequestLogLine as JSON fields (`"call_id":"…",…`, no braces), in the order
+ * RequestLogLine lists them; fields that are undefined are left out, as pino leaves them out.
  * Built in one pass: the line is written once per request.
  */
 export function requestLogFields(event: RouterEventMap['request:end']): string {
   const { meta, error } = event;
+  // For a stream, upstream time is counted up to its commit point only.
   const answeredMs = event.ttftMs ?? event.durationMs;
   const overheadMs = Math.max(0, answeredMs - meta.upstreamMs);
   return (
@@ -78,6 +57,14 @@ export function requestLogFields(event: RouterEventMap['request:end']): string {
     `,"duration_ms":${jsonNumber(event.durationMs)},"overhead_ms":${jsonNumber(overheadMs)}` +
     (event.ttftMs === undefined ? '' : `,"ttft_ms":${jsonNumber(event.ttftMs)}`)
   );
+}
+
+/**
+ * The same fields as an object, for loggers that take only objects (pretty printing,
+ * multistream, foreign ones): parsed back from requestLogFields, so the two never differ.
+ */
+export function requestLogObject(event: RouterEventMap['request:end']): RequestLogLine {
+  return JSON.parse(`{${requestLogFields(event)}}`) as RequestLogLine;
 }
 
 /** A number as JSON writes it: a non-finite one is `null`. */
@@ -101,7 +88,7 @@ export function subscribeRequestLog(
   const offEnd = events.on(
     'request:end',
     writeLine === undefined
-      ? (event) => logger.info(requestLogLine(event), 'request')
+      ? (event) => logger.info(requestLogObject(event), 'request')
       : (event) => writeLine(requestLogFields(event), 'request'),
   );
   // Refused before routing: the status and kind, never the client's model text or message.

@@ -43,7 +43,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   const clock = options.clock ?? systemClock;
   const router = new Router(plan, { clock, random: options.random });
   for (const warning of router.warnings) logger?.warn(warning);
-  // The request line is built field by field from safe values (requestLogLine never carries a
+  // The request line is built field by field from safe values (requestLogFields never carries a
   // key or a body), so the redaction paths, a second line of defence for arbitrary objects, are
   // skipped for it: walking them was a measurable share of a request's cost. Where it can, the
   // line is serialised once, by the request log, rather than by pino's generic serialiser.

@@ -66,10 +66,10 @@ export function admitsAll(admissions: readonly Admission[], deployment: Deployme
 }
 
 /**
- * When filters together left nothing (each admits some of `available`, none admits all of what
- * the others left): the soonest wait any of them gives for the deployments it turned away, in
- * ms, for the 429's retry-after. Undefined when none of those refusals ends by itself (a context
- * window, a region).
+ * When filters together left none of `available` though no single one refused them all: the
+ * soonest wait, in ms, that any of them gives for the deployments it turned away (the 429's
+ * retry-after). Undefined when none of those refusals ends by itself (a context window, a
+ * region).
  */
 export function soonestReadmission(
   admissions: readonly Admission[],

@@ -1,21 +1,19 @@
 /**
  * The deployment kit (deploy/) as a user applies it: every manifest parses, the probes the
  * manifests and the Dockerfile name answer 200 on a real gateway running the ConfigMap's
- * config, the port is 4000 everywhere, the autoscaler and disruption budget aim at the
- * gateway's pods, and the Dockerfile's CMD starts a gateway that drains on SIGTERM.
+ * config, the port is 4000 everywhere, and the autoscaler and disruption budget aim at the
+ * gateway's pods. (The Dockerfile's stages and CMD are replayed in docker-image.test.ts.)
  * No Docker engine or cluster is needed: everything is checked statically or in-process.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { compileConfig, ConfigError, parseConfig, type Env } from '../src/config/index.ts';
 import { startGateway } from '../src/server/start-gateway.ts';
-import { BIN, REPO_ROOT } from './helpers/child-gateway.ts';
+import { REPO_ROOT } from './helpers/child-gateway.ts';
+import { copyParts, dockerInstructions, dockerStages } from './helpers/dockerfile.ts';
 
 const DEPLOY = join(REPO_ROOT, 'deploy');
 const PORT = 4000;
@@ -160,19 +158,6 @@ const compose = yamlByFile.get('docker-compose.yml')![0] as Compose;
 const gatewayServices = Object.entries(compose.services).filter(([name]) =>
   name.startsWith('switchyard-'),
 );
-
-/** A Dockerfile's instructions, continuation lines joined, comments dropped. */
-function dockerInstructions(text: string): { keyword: string; rest: string }[] {
-  return text
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [keyword = '', ...rest] = line.split(/\s+/);
-      return { keyword: keyword.toUpperCase(), rest: rest.join(' ') };
-    });
-}
 
 const dockerfile = dockerInstructions(readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8'));
 function instruction(keyword: string): string[] {
@@ -437,7 +422,9 @@ describe('deploy/ manifests', () => {
   });
 
   test('the Dockerfile: slim base, production dependencies, non-root, HEALTHCHECK, EXPOSE 4000', () => {
-    assert.match(instruction('FROM')[0] ?? '', /^node:20-(slim|alpine)/);
+    for (const stage of dockerStages(dockerfile)) {
+      assert.match(stage.base, /^node:20-(slim|alpine)$/);
+    }
     assert.ok(instruction('RUN').some((run) => run.includes('npm ci --omit=dev')));
     const user = instruction('USER').at(-1);
     assert.ok(user && !/^(root|0)(:|$)/.test(user), `runs as ${user ?? 'root'}`);
@@ -445,10 +432,12 @@ describe('deploy/ manifests', () => {
     assert.deepEqual(instruction('STOPSIGNAL'), ['SIGTERM']);
     assert.deepEqual(dockerCmd.slice(0, 2), ['node', 'bin/switchyard.js']);
 
-    // What it copies exists, and the ignore file lets it through.
+    // What it copies from the build context exists, and the ignore file lets it through.
+    // (Copies from an earlier stage are checked by replaying the stages: docker-image.test.ts.)
     const ignore = readFileSync(join(DEPLOY, 'Dockerfile.dockerignore'), 'utf8');
     for (const copy of instruction('COPY')) {
-      const sources = copy.split(/\s+/).slice(0, -1);
+      const { from, sources } = copyParts(copy);
+      if (from !== undefined) continue;
       for (const source of sources) {
         assert.ok(existsSync(join(REPO_ROOT, source)), `COPY ${source}: not in the repository`);
         const top = source.split('/')[0]!;
@@ -476,62 +465,5 @@ describe('the probes on a running gateway', () => {
     } finally {
       await gateway.drain();
     }
-  });
-
-  describe('the Dockerfile CMD', () => {
-    const dirs: string[] = [];
-    after(() => {
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    });
-
-    test('starts the gateway with its flags, and SIGTERM drains it to exit 0', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'switchyard-deploy-'));
-      dirs.push(dir);
-      const configPath = join(dir, 'config.yaml');
-      writeFileSync(configPath, configText);
-      // The CMD as written, with the config path, port and host swapped for this machine.
-      const args = [...dockerCmd.slice(2)];
-      const set = (flag: string, value: string) => (args[args.indexOf(flag) + 1] = value);
-      set('--config', configPath);
-      set('--port', '0');
-      set('--host', '127.0.0.1');
-      const env: NodeJS.ProcessEnv = { ...process.env, ...placeholderEnv(configText) };
-      delete env.NODE_OPTIONS;
-      delete env.NODE_TEST_CONTEXT;
-      env.LOG_LEVEL = 'info';
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: REPO_ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      try {
-        const url = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no listening line in 15 s')), 15_000);
-          void exited.then((code) => reject(new Error(`exited with ${code} before listening`)));
-          createInterface({ input: child.stdout }).on('line', (line) => {
-            try {
-              const parsed = JSON.parse(line) as { msg?: string; url?: string };
-              if (parsed.msg === 'switchyard listening' && parsed.url) {
-                clearTimeout(timer);
-                resolve(parsed.url);
-              }
-            } catch {
-              // not a log line
-            }
-          });
-        });
-        const ready = await fetch(`${url}/health/readiness`);
-        assert.equal(ready.status, 200);
-        await ready.arrayBuffer();
-        child.kill('SIGTERM');
-        assert.equal(await exited, 0);
-      } finally {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
-    });
   });
 });

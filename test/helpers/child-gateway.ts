@@ -68,6 +68,11 @@ function childEnv(): NodeJS.ProcessEnv {
  */
 export function useChildren(options: { scope?: 'test' | 'suite' } = {}): {
   serve(configPath: string): Promise<ChildGateway>;
+  /**
+   * Runs `node <argv>` in `cwd` (a command such as the Dockerfile's CMD, whose script path is
+   * relative to its working directory) and waits for it to listen; `env` adds variables.
+   */
+  start(argv: readonly string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<ChildGateway>;
   /** Runs the CLI to completion; `env` adds variables to the child's environment. */
   runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
   writeConfig(yaml: string): string;
@@ -86,9 +91,13 @@ export function useChildren(options: { scope?: 'test' | 'suite' } = {}): {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  function launch(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO_ROOT,
+  function launch(
+    argv: readonly string[],
+    extraEnv: NodeJS.ProcessEnv = {},
+    cwd = REPO_ROOT,
+  ): ChildProcess {
+    const child = spawn(process.execPath, argv, {
+      cwd,
       env: { ...childEnv(), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -106,7 +115,7 @@ export function useChildren(options: { scope?: 'test' | 'suite' } = {}): {
     },
 
     runCli(args, env) {
-      const child = launch(args, env);
+      const child = launch([BIN, ...args], env);
       let stdout = '';
       let stderr = '';
       child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -118,8 +127,12 @@ export function useChildren(options: { scope?: 'test' | 'suite' } = {}): {
     },
 
     serve(configPath) {
-      const child = launch(['--config', configPath, '--port', '0', '--host', '127.0.0.1']);
+      const child = launch([BIN, '--config', configPath, '--port', '0', '--host', '127.0.0.1']);
       return attach(child);
+    },
+
+    start(argv, cwd, env) {
+      return attach(launch(argv, env, cwd));
     },
   };
 }

@@ -66,20 +66,32 @@ export function admitsAll(admissions: readonly Admission[], deployment: Deployme
 }
 
 /**
- * When filters together left none of `available` though no single one refused them all: the
- * soonest wait, in ms, that any of them gives for the deployments it turned away (the 429's
- * retry-after). Undefined when none of those refusals ends by itself (a context window, a
- * region).
+ * When filters together left none of `available` though no single one refused them all: how
+ * long, in ms, until the first of them is admitted again (the 429's retry-after). A deployment
+ * comes back once every filter that turned it away lets it in, so it waits for the longest of
+ * those waits; one turned away for good (a context window, a region) never comes back and
+ * does not count. Undefined when none comes back by itself. A filter's wait is the one its
+ * rejection gives, for all the deployments it refused.
  */
 export function soonestReadmission(
   admissions: readonly Admission[],
   available: readonly Deployment[],
 ): number | undefined {
+  // Only on the way to a 429: one rejection per filter, read once.
+  const waits = admissions.map((admission) => admission.rejection()?.retryAfterMs);
   let soonest: number | undefined;
-  for (const admission of admissions) {
-    if (available.every((deployment) => admission.admits(deployment))) continue;
-    const waitMs = admission.rejection()?.retryAfterMs;
-    if (waitMs !== undefined && (soonest === undefined || waitMs < soonest)) soonest = waitMs;
+  for (const deployment of available) {
+    let wait: number | undefined = 0;
+    for (const [index, admission] of admissions.entries()) {
+      if (admission.admits(deployment)) continue;
+      const filterWait = waits[index];
+      if (filterWait === undefined) {
+        wait = undefined;
+        break;
+      }
+      wait = Math.max(wait, filterWait);
+    }
+    if (wait !== undefined && (soonest === undefined || wait < soonest)) soonest = wait;
   }
   return soonest;
 }

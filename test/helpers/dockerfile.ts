@@ -97,7 +97,8 @@ function ignoredBy(ignoreFile: string): (path: string) => boolean {
  * `context`, each in a fresh folder under the system's temp folder, and returns those folders
  * by stage (named ones by name, the last as `final`). COPY keeps file times, as Docker does;
  * `npm ci` and `npm cache` stand for installing the dependencies, which here links the
- * context's node_modules; every other part of a RUN runs in a shell and must succeed.
+ * context's node_modules; every other part of a RUN (split at `&&`) runs in a shell and must
+ * succeed.
  */
 export function replayDockerfile(
   dockerfile: string,
@@ -116,6 +117,8 @@ export function replayDockerfile(
       const app = mkdtempSync(join(tmpdir(), `switchyard-image-${index}-`));
       made.push(app);
       for (const step of stage.steps) {
+        // Every stage's folder stands for /app: a stage working elsewhere needs a new mapping.
+        if (step.keyword === 'WORKDIR') assert.equal(step.rest, '/app', 'WORKDIR other than /app');
         if (step.keyword === 'COPY') copyStep(step.rest, app, context, folders, ignored);
         if (step.keyword === 'RUN') runStep(step.rest, app, context);
       }

@@ -10,6 +10,14 @@ export interface CancelSignal {
 }
 
 /**
+ * The reason `signal` aborted with, typed as the Error it always is here: the gateway aborts
+ * with a GatewayError, and a client that left with a DOMException.
+ */
+export function abortReason(signal: CancelSignal): Error {
+  return signal.reason as Error;
+}
+
+/**
  * An AbortController for one upstream attempt, at a fraction of the cost: Node's AbortSignal is
  * an EventTarget (~3-4 µs to create, ~1-2 µs per listener added or removed), made for every
  * attempt only to be dropped unused almost every time. This is a plain object with a listener

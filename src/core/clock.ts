@@ -1,3 +1,5 @@
+import { abortReason, type CancelSignal } from './cancellation.ts';
+
 /**
  * Time is injected: cooldowns, windows, backoff and timeouts read a Clock, so tests move time
  * with a fake clock (src/testing/fake-clock.ts) instead of sleeping.
@@ -28,15 +30,15 @@ export const systemClock: Clock = {
 };
 
 /** Resolves after `ms` on `clock`, or rejects with the signal's reason when it aborts first. */
-export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+export function delay(clock: Clock, ms: number, signal?: CancelSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason as Error);
+      reject(abortReason(signal));
       return;
     }
     const onAbort = (): void => {
       cancel();
-      reject(signal?.reason as Error);
+      if (signal) reject(abortReason(signal));
     };
     const cancel = clock.setTimer(() => {
       signal?.removeEventListener('abort', onAbort);

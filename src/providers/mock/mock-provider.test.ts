@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Deployment } from '../../core/deployment.ts';
 import type { GatewayRequestBody, Operation, StreamChunk } from '../../core/openai-types.ts';
+import { Cancellation } from '../../core/cancellation.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { createFakeClock } from '../../testing/fake-clock.ts';
 import { testDeployment } from '../openai/fixtures/fixtures.ts';
@@ -215,6 +216,33 @@ void test('mock latency gives way to an abort with its reason', async () => {
   controller.abort(timeout);
   await assert.rejects(pending, (error: unknown) => error === timeout);
   assert.equal(clock.pendingTimers(), 0);
+});
+
+/** A request as the router makes it: `signal` is built only when read (AttemptRequest). */
+function routedRequest(deployment: Deployment, cancel: Cancellation): ProviderRequest {
+  return {
+    ...request('chat', {}, deployment),
+    cancel,
+    get signal(): AbortSignal {
+      throw new Error('signal was read');
+    },
+  };
+}
+
+void test('the mock takes the cheap cancellation when the router offers one, not the AbortSignal', async () => {
+  const { mock, clock } = provider();
+  const cancellation = new Cancellation();
+  const slow = mockDeployment({ extra: { mock_latency_ms: 1000 } });
+  const pending = mock.send(routedRequest(slow, cancellation));
+  const timeout = new GatewayError('Timeout', 'litellm.Timeout: too slow');
+  cancellation.abort(timeout);
+  await assert.rejects(pending, (error: unknown) => error === timeout);
+  assert.equal(clock.pendingTimers(), 0);
+
+  const stream = await mock.openStream(routedRequest(mockDeployment(), new Cancellation()));
+  const chunks: StreamChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  assert.ok(chunks.length > 1);
 });
 
 void test('mock_failure_rate fails the calls the random source picks', async () => {

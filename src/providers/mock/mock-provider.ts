@@ -1,3 +1,4 @@
+import { abortReason, type CancelSignal } from '../../core/cancellation.ts';
 import { delay } from '../../core/clock.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Deployment } from '../../core/deployment.ts';
@@ -48,7 +49,10 @@ export function createMockProvider(options: MockProviderOptions): Provider {
 
   /** Waits, maybe fails, then describes the answer: the part shared by all operations. */
   async function prepare(request: ProviderRequest, idPrefix: string): Promise<MockAnswer> {
-    const { deployment, body, signal } = request;
+    const { deployment, body } = request;
+    // `cancel` rather than `signal`: reading the router's `signal` builds an AbortSignal (an
+    // EventTarget, ~3 µs) per call, a third of what the whole mock answer costs.
+    const signal = cancelOf(request);
     if (signal.aborted) throw signal.reason;
     const latencyMs = numberParam(deployment, 'mock_latency_ms') ?? 0;
     if (latencyMs > 0) await delay(clock, latencyMs, signal);
@@ -106,7 +110,7 @@ export function createMockProvider(options: MockProviderOptions): Provider {
         : mockCompletionChunks(answer);
       const stream: ProviderStream = {
         headers: {},
-        [Symbol.asyncIterator]: () => emit(chunks, request.signal),
+        [Symbol.asyncIterator]: () => emit(chunks, cancelOf(request)),
       };
       return stream;
     },
@@ -117,12 +121,12 @@ export function createMockProvider(options: MockProviderOptions): Provider {
  * Yields `chunks`, failing with the signal's reason if the request is aborted midway. The
  * chunks are all in memory, so nothing needs releasing when the consumer stops early.
  */
-function emit(chunks: readonly StreamChunk[], signal: AbortSignal): AsyncIterator<StreamChunk> {
+function emit(chunks: readonly StreamChunk[], signal: CancelSignal): AsyncIterator<StreamChunk> {
   let index = 0;
   return {
     next() {
       if (index >= chunks.length) return Promise.resolve({ done: true, value: undefined });
-      if (signal.aborted) return Promise.reject(signal.reason as Error);
+      if (signal.aborted) return Promise.reject(abortReason(signal));
       return Promise.resolve({ done: false, value: chunks[index++]! });
     },
     return() {
@@ -130,6 +134,11 @@ function emit(chunks: readonly StreamChunk[], signal: AbortSignal): AsyncIterato
       return Promise.resolve({ done: true, value: undefined });
     },
   };
+}
+
+/** The request's cancellation, as cheaply as it comes (ProviderRequest.cancel). */
+function cancelOf(request: ProviderRequest): CancelSignal {
+  return request.cancel ?? request.signal;
 }
 
 function injectedFailure(deployment: Deployment): GatewayError {

@@ -116,17 +116,28 @@ interface PinoInternals {
   readonly [key: symbol]: unknown;
 }
 
+/** Writes `info` lines whose fields are already JSON (infoLineWriter). */
+export interface InfoLineWriter {
+  /**
+   * An `info` line would be written now. Read it before building a line's fields: the level
+   * may be changed at run time, and a gateway logging at `warn` should not build them at all.
+   */
+  enabled(): boolean;
+  /**
+   * Writes one line: `fieldsJson` is `"a":1,"b":"x"` (no braces), `msg` the message. Nothing
+   * is written while `info` is off.
+   */
+  write(fieldsJson: string, msg: string): void;
+}
+
 /**
- * Writes an `info` line whose fields are already JSON: `fieldsJson` is `"a":1,"b":"x"` (no
- * braces), `msg` the message. The line is the one `logger.info(fields, msg)` would write
- * (level, time, the logger's bindings, the fields, msg) to the same destination, without
- * pino's generic serialiser, which walked and re-serialised every field of the per-request
- * line. Undefined for loggers not made by createLogger, or whose destination wants pino's
- * per-line metadata (multistream): callers then use `logger.info`.
+ * Writes `info` lines whose fields are already JSON. A line is the one
+ * `logger.info(fields, msg)` would write (level, time, the logger's bindings, the fields, msg)
+ * to the same destination, without pino's generic serialiser, which walked and re-serialised
+ * every field of the per-request line. Undefined for loggers not made by createLogger, or whose
+ * destination wants pino's per-line metadata (multistream): callers then use `logger.info`.
  */
-export function infoLineWriter(
-  candidate: object,
-): ((fieldsJson: string, msg: string) => void) | undefined {
+export function infoLineWriter(candidate: object): InfoLineWriter | undefined {
   if (!plainLoggers.has(candidate)) return undefined;
   const logger = candidate as Logger;
   const internals = logger as unknown as PinoInternals;
@@ -135,12 +146,15 @@ export function infoLineWriter(
   if (typeof bindings !== 'string' || stream[pino.symbols.needsMetadataGsym] === true) {
     return undefined;
   }
-  return (fieldsJson, msg) => {
-    // Read per line: the level may be changed at run time.
-    if (!logger.isLevelEnabled('info')) return;
-    const level = logger.levels.values.info;
-    stream.write(
-      `{"level":${level},"time":${Date.now()}${bindings},${fieldsJson},"msg":${JSON.stringify(msg)}}\n`,
-    );
+  const enabled = (): boolean => logger.isLevelEnabled('info');
+  return {
+    enabled,
+    write(fieldsJson, msg) {
+      if (!enabled()) return;
+      const level = logger.levels.values.info;
+      stream.write(
+        `{"level":${level},"time":${Date.now()}${bindings},${fieldsJson},"msg":${JSON.stringify(msg)}}\n`,
+      );
+    },
   };
 }

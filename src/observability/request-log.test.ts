@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RouterEventMap } from '../core/router-events.ts';
+import { RouterEvents } from '../core/router-events.ts';
 import { createLogger, infoLineWriter } from './logger.ts';
-import { requestLogFields, requestLogObject } from './request-log.ts';
+import { requestLogFields, requestLogObject, subscribeRequestLog } from './request-log.ts';
 
 type RequestEnd = RouterEventMap['request:end'];
 
@@ -38,7 +39,7 @@ function bothLines(event: RequestEnd): [string, string] {
   const writeLine = infoLineWriter(logger);
   assert.ok(writeLine, 'a logger made by createLogger takes ready lines');
   logger.info(requestLogObject(event), 'request');
-  writeLine(requestLogFields(event), 'request');
+  writeLine.write(requestLogFields(event), 'request');
   assert.equal(lines.length, 2);
   const withoutTime = (line: string) => line.replace(/"time":\d+/, '"time":0');
   return [withoutTime(lines[0]!), withoutTime(lines[1]!)];
@@ -70,10 +71,12 @@ test('a ready line respects the logger level, read at each line', () => {
   });
   const writeLine = infoLineWriter(logger);
   assert.ok(writeLine);
-  writeLine(requestLogFields(requestEnd()), 'request');
+  assert.equal(writeLine.enabled(), false);
+  writeLine.write(requestLogFields(requestEnd()), 'request');
   assert.equal(lines.length, 0);
   logger.level = 'info';
-  writeLine(requestLogFields(requestEnd()), 'request');
+  assert.equal(writeLine.enabled(), true);
+  writeLine.write(requestLogFields(requestEnd()), 'request');
   assert.equal(lines.length, 1);
   assert.equal((JSON.parse(lines[0]!) as { service: string }).service, 'switchyard');
 });
@@ -87,4 +90,49 @@ test('loggers not made by createLogger get no line writer', () => {
 test('a destination that wants pino metadata per line (multistream, pino-pretty) gets no line writer', () => {
   const destination = { write: () => undefined, [Symbol.for('pino.metadata')]: true };
   assert.equal(infoLineWriter(createLogger({ destination })), undefined);
+});
+
+/** A request:end event that counts how often its fields are read. */
+function countedRequestEnd(): { event: RequestEnd; reads: () => number } {
+  const base = requestEnd();
+  let reads = 0;
+  const event = new Proxy(base, {
+    get(target, key, receiver) {
+      reads += 1;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { event, reads: () => reads };
+}
+
+test('the request log builds no line while info is off, on both of its paths', () => {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'warn',
+    destination: { write: (line) => void lines.push(line) },
+  });
+  const writeLine = infoLineWriter(logger);
+  assert.ok(writeLine);
+  const objectLines: unknown[] = [];
+  const sink = {
+    info: (fields: unknown) => void objectLines.push(fields),
+    isLevelEnabled: (level: string) => logger.isLevelEnabled(level),
+  };
+  const events = new RouterEvents();
+  const stopDirect = subscribeRequestLog(events, logger, writeLine);
+  const stopObject = subscribeRequestLog(events, sink as never);
+
+  const quiet = countedRequestEnd();
+  events.emit('request:end', quiet.event);
+  assert.equal(quiet.reads(), 0, 'no field of the event is read at warn');
+  assert.deepEqual([lines.length, objectLines.length], [0, 0]);
+
+  logger.level = 'info';
+  const heard = countedRequestEnd();
+  events.emit('request:end', heard.event);
+  assert.ok(heard.reads() > 0);
+  assert.deepEqual([lines.length, objectLines.length], [1, 1]);
+  assert.equal((objectLines[0] as { call_id: string }).call_id, requestEnd().meta.callId);
+  stopDirect();
+  stopObject();
 });

@@ -1,9 +1,12 @@
 import type { LogFn } from 'pino';
 import type { RouterEventMap, RouterEvents } from '../core/router-events.ts';
+import type { InfoLineWriter } from './logger.ts';
 
 /** What the request log needs of a logger: pino's `info` (a fastify logger has it too). */
 export interface RequestLogSink {
   readonly info: LogFn;
+  /** pino's level check; without it, every line is built and handed to `info`. */
+  readonly isLevelEnabled?: (level: string) => boolean;
 }
 
 /**
@@ -72,13 +75,11 @@ function jsonNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-/** Writes a line of JSON fields at `info` (logger.ts's infoLineWriter). */
-export type InfoLineWriter = (fieldsJson: string, msg: string) => void;
 
 /**
  * Logs every finished request at `info` with the message `request`: through `writeLine` when
- * given (the fields serialised here, once), else through `logger.info`. Returns the function
- * that stops it.
+ * given (the fields serialised here, once), else through `logger.info`. A line's fields are
+ * built only when `info` is on. Returns the function that stops it.
  */
 export function subscribeRequestLog(
   events: RouterEvents,
@@ -88,8 +89,13 @@ export function subscribeRequestLog(
   const offEnd = events.on(
     'request:end',
     writeLine === undefined
-      ? (event) => logger.info(requestLogObject(event), 'request')
-      : (event) => writeLine(requestLogFields(event), 'request'),
+      ? (event) => {
+          if (logger.isLevelEnabled?.('info') === false) return;
+          logger.info(requestLogObject(event), 'request');
+        }
+      : (event) => {
+          if (writeLine.enabled()) writeLine.write(requestLogFields(event), 'request');
+        },
   );
   // Refused before routing: the status and kind, never the client's model text or message.
   const offRejected = events.on('request:rejected', (event) => {

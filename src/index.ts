@@ -30,6 +30,7 @@ export { ERROR_TABLE, GatewayError } from './errors/index.ts';
 export type { ErrorKind, ErrorPolicy } from './errors/index.ts';
 export { startGateway } from './server/start-gateway.ts';
 export type { Gateway, StartGatewayOptions } from './server/start-gateway.ts';
+export type { CancelSignal } from './core/cancellation.ts';
 export type { Clock } from './core/clock.ts';
 export type { Deployment } from './core/deployment.ts';
 export type * from './core/openai-types.ts';

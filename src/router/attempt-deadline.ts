@@ -7,9 +7,9 @@ import type { Clock } from '../core/clock.ts';
  * attempt meant an addEventListener and a removeEventListener on it per attempt (EventTarget's
  * are ~1-2 µs each); a Set insertion and deletion cost next to nothing.
  */
-const waiting = new WeakMap<AbortSignal, Set<AttemptDeadline>>();
+const waiting = new WeakMap<CancelSignal, Set<AttemptDeadline>>();
 
-function watch(parent: AbortSignal, deadline: AttemptDeadline): void {
+function watch(parent: CancelSignal, deadline: AttemptDeadline): void {
   let deadlines = waiting.get(parent);
   if (deadlines === undefined) {
     const created = new Set<AttemptDeadline>();
@@ -52,7 +52,7 @@ export class AttemptDeadline {
     private readonly clock: Clock,
     timeoutMs: number,
     private makeError: () => Error,
-    private readonly parent: AbortSignal | undefined,
+    private readonly parent: CancelSignal | undefined,
   ) {
     this.budgetMs = timeoutMs;
     if (parent?.aborted) {

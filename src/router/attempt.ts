@@ -14,7 +14,7 @@ export interface AttemptInput {
   readonly operation: Operation;
   readonly body: GatewayRequestBody;
   /** The client's signal: its abort cancels the upstream call at once. */
-  readonly clientSignal: AbortSignal | undefined;
+  readonly clientSignal: CancelSignal | undefined;
   readonly clock: Clock;
   /** Whole-attempt deadline (non-streaming) or time to first chunk (streaming), in ms. */
   readonly timeoutMs: number;

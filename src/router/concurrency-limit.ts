@@ -6,6 +6,7 @@
  * slot freed there is handed straight to the oldest waiter. A full queue, or a wait that runs
  * out, is a 429.
  */
+import { abortReason, type CancelSignal } from '../core/cancellation.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { RouterPlan } from '../config/plan.ts';
@@ -18,7 +19,7 @@ export const SLOT_WAIT_MS = 1_000;
 export interface SlotWait {
   readonly clock: Clock;
   /** The client's signal: its abort ends the wait (and rejects with its reason). */
-  readonly signal: AbortSignal | undefined;
+  readonly signal: CancelSignal | undefined;
   /** Longest wait, in ms. */
   readonly maxWaitMs: number;
 }
@@ -115,7 +116,7 @@ export function createConcurrencyLimiter(plan: RouterPlan): ConcurrencyLimiter |
 
 function enqueue(pool: Pool, wait: SlotWait): Promise<boolean> {
   const { signal } = wait;
-  if (signal?.aborted) return Promise.reject(signal.reason as Error);
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise((resolve, reject) => {
     const leave = (): void => {
       const index = pool.queue.indexOf(handOver);
@@ -130,7 +131,7 @@ function enqueue(pool: Pool, wait: SlotWait): Promise<boolean> {
     };
     const onAbort = (): void => {
       leave();
-      reject(signal?.reason as Error);
+      if (signal) reject(abortReason(signal));
     };
     const cancelTimer = wait.clock.setTimer(() => {
       leave();

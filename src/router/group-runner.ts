@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../core/cancellation.ts';
 import type { RouterSettings } from '../config/plan.ts';
 import { delay, type Clock } from '../core/clock.ts';
 import type { Deployment } from '../core/deployment.ts';
@@ -58,7 +59,7 @@ export interface GroupRun<T> {
   /** The client's request headers, for filters that read routing hints. */
   readonly headers: FilterRequest['headers'];
   readonly meta: ResponseMeta;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: CancelSignal | undefined;
   /** When the whole request must be over (epoch ms, `overall_timeout`); undefined = no cap. */
   readonly deadlineAt: number | undefined;
   /**

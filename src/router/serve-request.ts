@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../core/cancellation.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { GatewayRequestBody, Operation } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
@@ -16,7 +17,7 @@ export interface RequestRun<T> {
   /** The client's request headers (lower-case names), for filters that read routing hints. */
   readonly headers: RouteOptions['headers'];
   readonly meta: ResponseMeta;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: CancelSignal | undefined;
   /** The group the client asked for (the caller has already answered an unknown name). */
   readonly primary: SelectableGroup;
   /** The group named `name`, or the single deployment whose id it is. */

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../core/cancellation.ts';
 import type { StoreStatus } from '../state/state-store.ts';
 import type { RouterEventMap } from '../core/router-events.ts';
 import type {
@@ -10,8 +11,12 @@ import type { ResponseMeta } from '../core/response-meta.ts';
 import type { UpstreamHeaders } from '../providers/provider.ts';
 
 export interface RouteOptions {
-  /** Aborted when the client goes away; the upstream call is cancelled at once. */
-  readonly signal?: AbortSignal;
+  /**
+   * Aborted when the client goes away; the upstream call is cancelled at once. An AbortSignal,
+   * or anything with its `aborted`, `reason` and abort listeners (the gateway passes its lighter
+   * Cancellation).
+   */
+  readonly signal?: CancelSignal;
   /** The client's request headers (lower-case names), for per-request routing hints. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
   /**

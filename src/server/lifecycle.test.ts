@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
+import type { CancelSignal } from '../core/cancellation.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { createFakeClock, type FakeClock } from '../testing/fake-clock.ts';
 import { buildServer, type GatewayServer } from './build-server.ts';
@@ -107,6 +108,14 @@ function heldStream(engine: StubEngine, release: Promise<void>, onReturn?: () =>
     );
 }
 
+/** Resolves once `signal` aborts (the server hands the engine a CancelSignal, not an EventTarget). */
+function untilAborted(signal: CancelSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', resolve);
+  });
+}
+
 void describe('client disconnect', () => {
   void test('aborts the signal the engine received for a pending request', async () => {
     const engine = createStubEngine();
@@ -118,7 +127,7 @@ void describe('client disconnect', () => {
     const signal = call.options!.signal!;
     assert.equal(signal.aborted, false);
     request.destroy();
-    await once(signal, 'abort');
+    await untilAborted(signal);
     assert.equal(signal.aborted, true);
   });
 
@@ -132,7 +141,7 @@ void describe('client disconnect', () => {
     const call = await engine.nextCall();
     await readUntil(await response, 'first');
     request.destroy();
-    await once(call.options!.signal!, 'abort');
+    await untilAborted(call.options!.signal!);
     assert.equal(call.options!.signal!.aborted, true);
   });
 
@@ -155,7 +164,7 @@ void describe('client disconnect', () => {
     const call = await engine.nextCall();
     await readUntil(await response, 'first');
     request.destroy();
-    await once(call.options!.signal!, 'abort');
+    await untilAborted(call.options!.signal!);
     held.open();
     await returned.promise;
   });
@@ -304,7 +313,7 @@ void describe('drain', () => {
     clock.advance(GENERAL.drainTimeoutMs - 1);
     assert.equal(call.options!.signal!.aborted, false);
     clock.advance(1);
-    await once(call.options!.signal!, 'abort');
+    await untilAborted(call.options!.signal!);
     await drained;
   });
 });

@@ -89,6 +89,35 @@ void describe('new Router(config)', () => {
     );
   });
 
+  // Bounded: a signal that went unheard would leave the call hanging on the held request.
+  void test(
+    "a caller's AbortSignal cancels the upstream call at once, without a fallback",
+    {
+      timeout: 10_000,
+    },
+    async () => {
+      primary.reset();
+      backup.reset();
+      primary.fail({ hang: true });
+      const controller = new AbortController();
+      const pending = router.chatCompletion(
+        { model: 'main', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: controller.signal },
+      );
+      await waitFor(() => primary.hanging() === 1);
+      controller.abort();
+      await assert.rejects(pending, (error: unknown) => {
+        assert.ok(error instanceof GatewayError);
+        assert.equal(error.kind, 'ClientClosedRequest');
+        return true;
+      });
+      // The upstream request was cut, and the caller who left was not served by the fallback.
+      await waitFor(() => primary.hanging() === 0);
+      assert.equal(backup.requests().length, 0);
+      primary.reset();
+    },
+  );
+
   void test('a bad config object throws a ConfigError naming the key', () => {
     assert.throws(
       () =>

@@ -63,14 +63,20 @@ test('the request line written directly is the one pino writes, byte for byte', 
   }
 });
 
-test('a ready line respects the logger level, read at each line', () => {
+/** A logger made by createLogger at `warn`, the lines it writes, and its line writer. */
+function warnLogger() {
   const lines: string[] = [];
   const logger = createLogger({
     level: 'warn',
     destination: { write: (line) => void lines.push(line) },
   });
   const writeLine = infoLineWriter(logger);
-  assert.ok(writeLine);
+  assert.ok(writeLine, 'a logger made by createLogger takes ready lines');
+  return { lines, logger, writeLine };
+}
+
+test('a ready line respects the logger level, read at each line', () => {
+  const { lines, logger, writeLine } = warnLogger();
   assert.equal(writeLine.enabled(), false);
   writeLine.write(requestLogFields(requestEnd()), 'request');
   assert.equal(lines.length, 0);
@@ -106,13 +112,7 @@ function countedRequestEnd(): { event: RequestEnd; reads: () => number } {
 }
 
 test('the request log builds no line while info is off, on both of its paths', () => {
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'warn',
-    destination: { write: (line) => void lines.push(line) },
-  });
-  const writeLine = infoLineWriter(logger);
-  assert.ok(writeLine);
+  const { lines, logger, writeLine } = warnLogger();
   const objectLines: unknown[] = [];
   const sink = {
     info: (fields: unknown) => void objectLines.push(fields),

@@ -75,7 +75,6 @@ function jsonNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-
 /**
  * Logs every finished request at `info` with the message `request`: through `writeLine` when
  * given (the fields serialised here, once), else through `logger.info`. A line's fields are

@@ -51,7 +51,8 @@ export function createMockProvider(options: MockProviderOptions): Provider {
   async function prepare(request: ProviderRequest, idPrefix: string): Promise<MockAnswer> {
     const { deployment, body } = request;
     // `cancel` rather than `signal`: reading the router's `signal` builds an AbortSignal (an
-    // EventTarget, ~3 µs) per call, a third of what the whole mock answer costs.
+    // EventTarget) per call; with the garbage it leaves, ~20 % of a request's CPU on the
+    // example config (docs/performance.md, eighth pass).
     const signal = cancelOf(request);
     if (signal.aborted) throw signal.reason;
     const latencyMs = numberParam(deployment, 'mock_latency_ms') ?? 0;

@@ -5,9 +5,13 @@
  *
  * Traffic goes in rounds, one request to each instance at once; before the next round the test
  * waits (polling Redis, no fixed sleep) until the round's admitted requests are in Redis. Each
- * flush that writes also reads the totals back, so when a round starts each instance knows
- * every earlier request except, at most, the other instance's last one: the two together may
- * admit one request past the limit (the documented bound for this pace), never more.
+ * flush that writes also reads the totals back, so an instance that has applied its last
+ * flush's reply knows every earlier request except, at most, the other instance's last one.
+ * Redis holding a request does not mean the instance has read the reply yet: under load the
+ * next round's request can reach an instance first, and it then judges on the flush before,
+ * missing the other instance's last two requests. So the two together may admit up to two
+ * requests past the limit at this pace (usually one), never more; without sharing they would
+ * admit twice the limit.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -137,7 +141,7 @@ router_settings:
       assert.fail('every attempt spanned a minute boundary');
     }
 
-    void test('rpm holds across both instances: at most one request past it, the rest 429', async () => {
+    void test('rpm holds across both instances: at most two requests past it, the rest 429', async () => {
       await inOneWindow(['rpm-a', 'rpm-b'], async (group) => {
         const admitted = await traffic(group, ROUNDS);
         process.stdout.write(
@@ -145,7 +149,7 @@ router_settings:
             `(overshoot ${admitted - RPM})\n`,
         );
         assert.ok(admitted >= RPM, `${admitted} admitted: the limit is reached`);
-        assert.ok(admitted <= RPM + 1, `${admitted} admitted: more than rpm + 1`);
+        assert.ok(admitted <= RPM + 2, `${admitted} admitted: more than rpm + 2`);
       });
     });
 

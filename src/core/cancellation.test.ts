@@ -39,3 +39,33 @@ void test('signal is a real AbortSignal following the cancellation, before or af
   assert.equal(late.signal.reason, 'already');
   assert.equal(late.signal, late.signal);
 });
+
+void test('abortLazily builds its reason once, on the first read, and never if nobody reads it', () => {
+  let built = 0;
+  const makeReason = (): Error => {
+    built += 1;
+    return new Error(`reason ${built}`);
+  };
+  const unread = new Cancellation();
+  let heard = 0;
+  unread.addEventListener('abort', () => (heard += 1));
+  unread.abortLazily(makeReason);
+  assert.equal(unread.aborted, true);
+  assert.equal(heard, 1, 'listeners run at the abort, as with abort()');
+  assert.equal(built, 0, 'nobody read the reason: it was never made');
+
+  const read = new Cancellation();
+  read.abortLazily(makeReason);
+  read.abort(new Error('later'));
+  const first = read.reason as Error;
+  assert.equal(first.message, 'reason 1', 'the first abort, lazy or not, decides the reason');
+  assert.equal(read.reason, first, 'built once');
+  assert.equal(built, 1);
+
+  // A real AbortSignal made before the abort needs the reason at once.
+  const followed = new Cancellation();
+  const signal = followed.signal;
+  followed.abortLazily(makeReason);
+  assert.equal((signal.reason as Error).message, 'reason 2');
+  assert.equal(followed.reason, signal.reason);
+});

@@ -29,15 +29,41 @@ export function abortReason(signal: CancelSignal): Error {
  */
 export class Cancellation implements CancelSignal {
   aborted = false;
-  reason: unknown = undefined;
+  #reason: unknown = undefined;
+  /** Builds the reason of an abortLazily(), on its first read. */
+  #makeReason: (() => unknown) | undefined;
   private listeners: (() => void)[] | undefined;
   private controller: AbortController | undefined;
 
+  get reason(): unknown {
+    const make = this.#makeReason;
+    if (make !== undefined) {
+      this.#makeReason = undefined;
+      this.#reason = make();
+    }
+    return this.#reason;
+  }
+
   abort(reason: unknown): void {
     if (this.aborted) return;
+    this.#reason = reason;
+    this.#finishAbort();
+  }
+
+  /**
+   * Aborts with the reason `makeReason` builds, built only when something reads `reason`. For
+   * reasons that are costly to make and usually unread: a DOMException captures a stack trace
+   * (~5 µs), and a client connection that closes usually has no request left to tell.
+   */
+  abortLazily(makeReason: () => unknown): void {
+    if (this.aborted) return;
+    this.#makeReason = makeReason;
+    this.#finishAbort();
+  }
+
+  #finishAbort(): void {
     this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
+    if (this.controller !== undefined) this.controller.abort(this.reason);
     const listeners = this.listeners;
     this.listeners = undefined;
     if (listeners !== undefined) for (const listener of listeners) listener();

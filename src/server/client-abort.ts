@@ -25,19 +25,20 @@ function clientGone(): DOMException {
 export function clientAbortSignal(response: ServerResponse): CancelSignal {
   const socket = response.socket;
   // Detached already: the connection closed before the handler ran.
-  if (socket === null || socket.destroyed) return abortedWith(clientGone());
+  if (socket === null || socket.destroyed) return closedAlready();
   let signal = signals.get(socket);
   if (signal === undefined) {
     const cancellation = new Cancellation();
-    socket.once('close', () => cancellation.abort(clientGone()));
+    // The reason is built only if a request is still there to read it (Cancellation.abortLazily).
+    socket.once('close', () => cancellation.abortLazily(clientGone));
     signals.set(socket, cancellation);
     signal = cancellation;
   }
   return signal;
 }
 
-function abortedWith(reason: unknown): CancelSignal {
+function closedAlready(): CancelSignal {
   const cancellation = new Cancellation();
-  cancellation.abort(reason);
+  cancellation.abortLazily(clientGone);
   return cancellation;
 }

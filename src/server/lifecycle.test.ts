@@ -129,6 +129,10 @@ void describe('client disconnect', () => {
     request.destroy();
     await untilAborted(signal);
     assert.equal(signal.aborted, true);
+    // Built only when read (Cancellation.abortLazily), and then as an AbortSignal's would be.
+    const reason = signal.reason as DOMException;
+    assert.equal(reason.name, 'AbortError');
+    assert.equal(reason.message, 'The client closed the connection');
   });
 
   void test('aborts the signal of an open stream', async () => {

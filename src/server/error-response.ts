@@ -10,6 +10,7 @@ import type { ResponseMeta } from '../core/response-meta.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterEngine } from '../router/types.ts';
 import { addMetaHeaders, type HeaderBag } from './response-headers.ts';
+import { writeJson } from './write-json.ts';
 
 export interface OpenAiErrorBody {
   readonly error: {
@@ -110,7 +111,7 @@ export function sendError(
   else headers['x-litellm-call-id'] = randomUUID();
   if (error.retryAfterMs !== undefined)
     headers['retry-after'] = retryAfterSeconds(error.retryAfterMs);
-  return reply.code(error.status).headers(headers).send(errorBody(error));
+  return writeJson(reply, error.status, headers, JSON.stringify(errorBody(error)));
 }
 
 /**

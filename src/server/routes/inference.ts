@@ -6,14 +6,12 @@ import { isJsonObject, validateRequestBody } from '../request-validation.ts';
 import { successHeaders } from '../response-headers.ts';
 import type { ServerContext } from '../server-context.ts';
 import { writeSseResponse } from '../sse-response.ts';
+import { writeJson } from '../write-json.ts';
 
 export interface InferenceRoute {
   Body: unknown;
   Params: { model?: string };
 }
-
-/** The type fastify gives a serialised object, kept for answers written without it. */
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** `{model}` in Azure-style paths (`/openai/deployments/{model}/...`) names the group. */
 export type ModelSource = 'body' | 'path';
@@ -58,13 +56,7 @@ export function createInferenceHandler(
     // An answer that came through unchanged is sent as the text it came in: no re-serialising.
     const text = sourceTextOf(result.body) ?? JSON.stringify(result.body);
     const headers = successHeaders(result.meta, result.upstreamHeaders, clock.now());
-    headers['content-type'] = JSON_CONTENT_TYPE;
-    headers['content-length'] = Buffer.byteLength(text);
     if (lifecycle.isDraining()) headers.connection = 'close';
-    // Written straight to the response: no hook or serializer of fastify's applies to it, and
-    // its reply pipeline (a header call per name, the send hooks) was ~1.5% of a request.
-    reply.hijack();
-    reply.raw.writeHead(200, headers).end(text);
-    return reply;
+    return writeJson(reply, 200, headers, text);
   };
 }

@@ -93,6 +93,24 @@ export function startMock(): Promise<ChildService> {
   return startChild(tsxChild('mock', join('bench', 'mock-child.ts')));
 }
 
+/** The Node floor (bench/floor-proxy.ts) in front of the mock at `mockUrl`. */
+export function floorSpec(mockUrl: string): ChildSpec {
+  return tsxChild('floor', join('bench', 'floor-proxy.ts'), [mockUrl]);
+}
+
+/** A running floor as a target: it forwards the upstream's model name as it is. */
+export function floorTarget(floor: ChildService): BenchTarget {
+  return {
+    name: 'floor',
+    kind: 'floor',
+    url: floor.url,
+    path: CHAT_PATH,
+    headers: {},
+    model: 'gpt-4o-mini',
+    pid: floor.pid,
+  };
+}
+
 /**
  * Switchyard from the checkout at `root` (`dist/` when fresh, else the sources), run as users
  * run it: `node bin/switchyard.js --config <file>`, default log level.
@@ -170,17 +188,9 @@ export async function startTargets(selection: TargetSelection): Promise<StartedT
     const starting: Promise<BenchTarget>[] = [];
     if (selection.floor) {
       starting.push(
-        startChild(tsxChild('floor', join('bench', 'floor-proxy.ts'), [mock.url])).then((floor) => {
+        startChild(floorSpec(mock.url)).then((floor) => {
           children.push(floor);
-          return {
-            name: 'floor',
-            kind: 'floor',
-            url: floor.url,
-            path: CHAT_PATH,
-            headers: {},
-            model: 'gpt-4o-mini',
-            pid: floor.pid,
-          };
+          return floorTarget(floor);
         }),
       );
     }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { test } from 'node:test';
 import { Cancellation } from '../../core/cancellation.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -176,3 +177,96 @@ void test("transport takes the router's Cancellation: a finished call lets go of
     return true;
   });
 });
+
+/** A server that writes `first`, then waits for the test to say what happens next. */
+async function streamingSetup(t: { after: (fn: () => Promise<void>) => void }) {
+  let response!: ServerResponse;
+  let started!: () => void;
+  const headersSent = new Promise<void>((resolve) => (started = resolve));
+  const { transport, url } = await setup(t, (_request, res) => {
+    response = res;
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('first;');
+    started();
+  });
+  return { transport, url, headersSent, server: () => response };
+}
+
+void test(
+  'a streamed body yields its chunks as they arrive, then ends',
+  { timeout: 10_000 },
+  async (t) => {
+    const { transport, url, headersSent, server } = await streamingSetup(t);
+    const answer = await transport.request(call(url), signal());
+    await headersSent;
+    const chunks = answer.body[Symbol.asyncIterator]();
+    const text = (result: IteratorResult<Uint8Array>) =>
+      result.done === true ? 'DONE' : Buffer.from(result.value).toString('utf8');
+    assert.equal(text(await chunks.next()), 'first;');
+    // Nothing buffered: next() waits for the server's next write.
+    const waiting = chunks.next();
+    server().write('second;');
+    assert.equal(text(await waiting), 'second;');
+    const ending = chunks.next();
+    server().end('last');
+    assert.equal(text(await ending), 'last');
+    assert.equal(text(await chunks.next()), 'DONE');
+    assert.equal(text(await chunks.next()), 'DONE');
+  },
+);
+
+void test(
+  'a body cut short rejects the waiting read with APIConnectionError',
+  { timeout: 10_000 },
+  async (t) => {
+    const { transport, url, headersSent, server } = await streamingSetup(t);
+    const answer = await transport.request(call(url), signal());
+    await headersSent;
+    const chunks = answer.body[Symbol.asyncIterator]();
+    await chunks.next();
+    const waiting = chunks.next();
+    server().socket?.destroy();
+    await assert.rejects(waiting, (error) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.kind, 'APIConnectionError');
+      assert.doesNotMatch(error.message, new RegExp(SECRET));
+      return true;
+    });
+  },
+);
+
+void test(
+  'aborting mid-body rejects the waiting read with the reason',
+  { timeout: 10_000 },
+  async (t) => {
+    const { transport, url, headersSent } = await streamingSetup(t);
+    const cancellation = new Cancellation();
+    const answer = await transport.request(call(url), cancellation);
+    await headersSent;
+    const chunks = answer.body[Symbol.asyncIterator]();
+    await chunks.next();
+    const waiting = chunks.next();
+    const timeout = new GatewayError('Timeout', 'stream went idle');
+    cancellation.abort(timeout);
+    await assert.rejects(waiting, (error) => {
+      assert.equal(error, timeout);
+      return true;
+    });
+  },
+);
+
+void test(
+  'leaving a body early closes it, and the server sees the connection go',
+  { timeout: 10_000 },
+  async (t) => {
+    const { transport, url, headersSent, server } = await streamingSetup(t);
+    const answer = await transport.request(call(url), signal());
+    await headersSent;
+    const closed = new Promise<void>((resolve) => server().on('close', () => resolve()));
+    const chunks = answer.body[Symbol.asyncIterator]();
+    await chunks.next();
+    assert.deepEqual(await chunks.return?.(), { done: true, value: undefined });
+    await closed;
+    assert.deepEqual(await chunks.next(), { done: true, value: undefined });
+  },
+);

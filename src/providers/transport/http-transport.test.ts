@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { test } from 'node:test';
-import { Cancellation } from '../../core/cancellation.ts';
+import { Cancellation, type CancelSignal } from '../../core/cancellation.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { HttpCall } from '../provider.ts';
 import { refusedUrl, startLoopbackServer } from '../testing/loopback-server.ts';
@@ -178,37 +178,41 @@ void test("transport takes the router's Cancellation: a finished call lets go of
   });
 });
 
-/** A server that writes `first`, then waits for the test to say what happens next. */
-async function streamingSetup(t: { after: (fn: () => Promise<void>) => void }) {
-  let response!: ServerResponse;
-  let started!: () => void;
-  const headersSent = new Promise<void>((resolve) => (started = resolve));
+/**
+ * A streamed answer whose first chunk (`first;`) has been written and read; the server's
+ * response is then the test's to drive.
+ */
+async function openStreamedBody(
+  t: { after: (fn: () => Promise<void>) => void },
+  cancel: CancelSignal = signal(),
+): Promise<{ chunks: AsyncIterator<Uint8Array>; server: ServerResponse }> {
+  let server!: ServerResponse;
   const { transport, url } = await setup(t, (_request, res) => {
-    response = res;
+    server = res;
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('first;');
-    started();
   });
-  return { transport, url, headersSent, server: () => response };
+  const answer = await transport.request(call(url), cancel);
+  const chunks = answer.body[Symbol.asyncIterator]();
+  assert.equal(text(await chunks.next()), 'first;');
+  return { chunks, server };
+}
+
+function text(result: IteratorResult<Uint8Array>): string {
+  return result.done === true ? 'DONE' : Buffer.from(result.value).toString('utf8');
 }
 
 void test(
   'a streamed body yields its chunks as they arrive, then ends',
   { timeout: 10_000 },
   async (t) => {
-    const { transport, url, headersSent, server } = await streamingSetup(t);
-    const answer = await transport.request(call(url), signal());
-    await headersSent;
-    const chunks = answer.body[Symbol.asyncIterator]();
-    const text = (result: IteratorResult<Uint8Array>) =>
-      result.done === true ? 'DONE' : Buffer.from(result.value).toString('utf8');
-    assert.equal(text(await chunks.next()), 'first;');
+    const { chunks, server } = await openStreamedBody(t);
     // Nothing buffered: next() waits for the server's next write.
     const waiting = chunks.next();
-    server().write('second;');
+    server.write('second;');
     assert.equal(text(await waiting), 'second;');
     const ending = chunks.next();
-    server().end('last');
+    server.end('last');
     assert.equal(text(await ending), 'last');
     assert.equal(text(await chunks.next()), 'DONE');
     assert.equal(text(await chunks.next()), 'DONE');
@@ -219,13 +223,9 @@ void test(
   'a body cut short rejects the waiting read with APIConnectionError',
   { timeout: 10_000 },
   async (t) => {
-    const { transport, url, headersSent, server } = await streamingSetup(t);
-    const answer = await transport.request(call(url), signal());
-    await headersSent;
-    const chunks = answer.body[Symbol.asyncIterator]();
-    await chunks.next();
+    const { chunks, server } = await openStreamedBody(t);
     const waiting = chunks.next();
-    server().socket?.destroy();
+    server.socket?.destroy();
     await assert.rejects(waiting, (error) => {
       assert.ok(error instanceof GatewayError);
       assert.equal(error.kind, 'APIConnectionError');
@@ -239,12 +239,8 @@ void test(
   'aborting mid-body rejects the waiting read with the reason',
   { timeout: 10_000 },
   async (t) => {
-    const { transport, url, headersSent } = await streamingSetup(t);
     const cancellation = new Cancellation();
-    const answer = await transport.request(call(url), cancellation);
-    await headersSent;
-    const chunks = answer.body[Symbol.asyncIterator]();
-    await chunks.next();
+    const { chunks } = await openStreamedBody(t, cancellation);
     const waiting = chunks.next();
     const timeout = new GatewayError('Timeout', 'stream went idle');
     cancellation.abort(timeout);
@@ -259,12 +255,8 @@ void test(
   'leaving a body early closes it, and the server sees the connection go',
   { timeout: 10_000 },
   async (t) => {
-    const { transport, url, headersSent, server } = await streamingSetup(t);
-    const answer = await transport.request(call(url), signal());
-    await headersSent;
-    const closed = new Promise<void>((resolve) => server().on('close', () => resolve()));
-    const chunks = answer.body[Symbol.asyncIterator]();
-    await chunks.next();
+    const { chunks, server } = await openStreamedBody(t);
+    const closed = new Promise<void>((resolve) => server.on('close', () => resolve()));
     assert.deepEqual(await chunks.return?.(), { done: true, value: undefined });
     await closed;
     assert.deepEqual(await chunks.next(), { done: true, value: undefined });

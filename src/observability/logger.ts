@@ -147,13 +147,20 @@ export function infoLineWriter(candidate: object): InfoLineWriter | undefined {
     return undefined;
   }
   const enabled = (): boolean => logger.isLevelEnabled('info');
+  // Callers pass the same message line after line: serialised once, not per line.
+  let lastMsg: string | undefined;
+  let lastMsgJson = '';
   return {
     enabled,
     write(fieldsJson, msg) {
       if (!enabled()) return;
+      if (msg !== lastMsg) {
+        lastMsg = msg;
+        lastMsgJson = JSON.stringify(msg);
+      }
       const level = logger.levels.values.info;
       stream.write(
-        `{"level":${level},"time":${Date.now()}${bindings},${fieldsJson},"msg":${JSON.stringify(msg)}}\n`,
+        `{"level":${level},"time":${Date.now()}${bindings},${fieldsJson},"msg":${lastMsgJson}}\n`,
       );
     },
   };

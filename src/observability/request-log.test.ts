@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import type { RouterEventMap } from '../core/router-events.ts';
 import { RouterEvents } from '../core/router-events.ts';
 import { createLogger, infoLineWriter } from './logger.ts';
-import { requestLogFields, requestLogObject, subscribeRequestLog } from './request-log.ts';
+import {
+  jsonString,
+  requestLogFields,
+  requestLogObject,
+  subscribeRequestLog,
+} from './request-log.ts';
 
 type RequestEnd = RouterEventMap['request:end'];
 
@@ -55,6 +60,9 @@ test('the request line written directly is the one pino writes, byte for byte', 
     ),
     // Client and config text: quotes, backslashes, control characters, non-ASCII.
     requestEnd({ requestedGroup: 'my "model"\\\n\tname — ünïcode 模型' }, { group: 'a\u0001b' }),
+    // Surrogates, paired (an emoji) and lone; a key-like call id from a client header.
+    requestEnd({ requestedGroup: 'emoji 🦊 group' }, { group: 'lone \ud800 surrogate' }),
+    requestEnd({}, { callId: 'client-id "quoted" \\ back', deploymentId: '\u007f\u0080' }),
   ];
   for (const event of cases) {
     const [fromPino, direct] = bothLines(event);
@@ -135,4 +143,23 @@ test('the request log builds no line while info is off, on both of its paths', (
   assert.equal((objectLines[0] as { call_id: string }).call_id, requestEnd().meta.callId);
   stopDirect();
   stopObject();
+});
+
+test('jsonString writes every string as JSON.stringify does', () => {
+  const controls = Array.from({ length: 0x20 }, (_, code) => `a${String.fromCharCode(code)}b`);
+  const strings = [
+    '',
+    'bench-a',
+    'http://127.0.0.1:8080/v1?x=1&y=2',
+    '6f1c2f0e-8a55-4c57-9d3e-0d8f4f9e2b11',
+    'say "hi"',
+    'back\\slash',
+    'line\u2028separator',
+    'ünïcode 模型 🦊',
+    'lone \udc00 low',
+    'lone \ud83e high',
+    '\u007f\u0080\u00ff',
+    ...controls,
+  ];
+  for (const value of strings) assert.equal(jsonString(value), JSON.stringify(value), value);
 });

@@ -38,6 +38,8 @@ export interface ChildSpec {
   readonly readUrl?: (line: string) => string | undefined;
   /** For peers that announce nothing: a URL to poll until it answers. */
   readonly pollUrl?: string;
+  /** How long it may take to start listening, in ms. Default 30 s. */
+  readonly startTimeoutMs?: number;
 }
 
 /** `{"url": "..."}` or Switchyard's `{"msg":"switchyard listening","url":"..."}`. */
@@ -105,11 +107,12 @@ function waitForUrl(
   stdoutPath: string,
 ): Promise<string> {
   const readUrl = spec.readUrl ?? jsonUrl;
+  const startTimeoutMs = spec.startTimeoutMs ?? START_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     let done = false;
     const timer = setTimeout(
-      () => finish(new Error(`timed out after ${START_TIMEOUT_MS} ms`)),
-      START_TIMEOUT_MS,
+      () => finish(new Error(`timed out after ${startTimeoutMs} ms`)),
+      startTimeoutMs,
     );
     function finish(outcome: Error | string): void {
       if (done) return;

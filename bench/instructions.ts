@@ -96,6 +96,8 @@ async function countOne(
   const child = await startChild({
     ...spec,
     command: 'valgrind',
+    // Start-up alone takes 10-16 s under valgrind on an idle machine.
+    startTimeoutMs: 180_000,
     // Instrumentation starts off and is switched on around the counted window only. A single
     // GC thread keeps the collector's work in the count and the count repeatable.
     args: [

@@ -51,7 +51,7 @@ void test('the table gives the ratio to the floor for a scenario where both were
   assert.doesNotMatch(table, /stream switchyard \/ floor/);
 });
 
-void test('a tiny count of Switchyard under valgrind', { timeout: 120_000 }, async () => {
+void test('a tiny count of Switchyard under valgrind', { timeout: 300_000 }, async () => {
   const lines: string[] = [];
   const counts = await countInstructions(
     { targets: new Set(['switchyard']), streams: [false], requests: 20, warmup: 20 },

@@ -69,10 +69,16 @@ export async function countInstructions(
     };
     const counts: InstructionCount[] = [];
     for (const stream of options.streams) {
-      const measured = await Promise.all(
+      // Settled, not raced: a failing target must not leave the other running past the mock.
+      const settled = await Promise.allSettled(
         [...options.targets].map((target) =>
           countOne(target, specs[target], stream, options, join(dir, `${target}-${stream}.out`)),
         ),
+      );
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      const measured = settled.map(
+        (result) => (result as PromiseFulfilledResult<InstructionCount>).value,
       );
       for (const count of measured) {
         log(`${count.target} ${stream ? 'stream' : 'json'}: ${describe(count)}`);

@@ -105,7 +105,13 @@ export function sendError(
   now: number,
   closing = false,
 ): FastifyReply {
+  // What fastify has already set on the reply stays: after a body it could not read (too
+  // large, not JSON) it asks for `connection: close`, since the client may still be sending,
+  // and the direct write below would otherwise drop it.
   const headers: HeaderBag = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   if (closing) headers.connection = 'close';
   if (error.meta) addMetaHeaders(headers, error.meta, now);
   else headers['x-litellm-call-id'] = randomUUID();

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import { createFakeClock } from '../testing/fake-clock.ts';
 import type { OpenAiErrorBody } from './error-response.ts';
@@ -222,5 +224,83 @@ void describe('request validation', () => {
     assert.equal(response.statusCode, 404);
     assert.equal(response.json().error.type, 'not_found_error');
     assert.doesNotMatch(response.body, /secret/);
+  });
+});
+
+/** One request over `agent`: status, headers, body, and whether it rode an earlier socket. */
+function send(
+  port: number,
+  agent: Agent,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
+      (response) => {
+        const parts: Buffer[] = [];
+        response.on('data', (part: Buffer) => parts.push(part));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(parts),
+            reused: request.reusedSocket,
+          }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+void describe('error answers on the wire', () => {
+  void test('carry JSON headers and their exact length, close the connection after an unread body, answer HEAD without a body', async (t) => {
+    const { app } = start();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    t.after(() => agent.destroy());
+
+    // Over the limit, so its body is not read to the end by the parser.
+    const big = JSON.stringify({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'é'.repeat(GENERAL.maxRequestBodyBytes) }],
+    });
+    const tooLarge = await send(port, agent, 'POST', '/v1/chat/completions', big);
+    assert.equal(tooLarge.status, 413);
+    assert.equal(tooLarge.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(Number(tooLarge.headers['content-length']), tooLarge.body.byteLength);
+    assert.match(String(tooLarge.headers['x-litellm-call-id']), /^[0-9a-f-]{36}$/);
+    assert.equal(JSON.parse(tooLarge.body.toString('utf8')).error.code, '413');
+    // The rest of that body may still be on its way: the connection is closed, not drained.
+    assert.equal(tooLarge.headers.connection, 'close');
+
+    const unknown = await send(port, agent, 'HEAD', '/v1/unknown');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(unknown.body.byteLength, 0);
+
+    const answered = await send(
+      port,
+      agent,
+      'POST',
+      '/v1/chat/completions',
+      JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+    );
+    assert.equal(answered.status, 200);
+    assert.equal(unknown.reused, false, 'the 413 closed its connection');
+    assert.equal(answered.reused, true, 'a 404 leaves its kept-alive connection usable');
+    assert.equal(engine.calls.length, 1);
+    assert.equal(Number(answered.headers['content-length']), answered.body.byteLength);
   });
 });

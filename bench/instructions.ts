@@ -1,8 +1,8 @@
 /**
  * `npm run bench:instructions`: instructions per request of the floor and of Switchyard, counted
  * by valgrind's callgrind. Unlike CPU time, the count does not depend on how busy the machine is:
- * repeated runs agree within ~0.5 %, so a 1 % change can be seen where `npm run bench:compare`
- * needs ~10 %. It is blind to what an instruction costs (cache misses, the kernel), so it
+ * runs on one build have agreed within ~1.5 %, so a change of a few per cent can be seen where
+ * `npm run bench:compare` needs ~10 %. It is blind to what an instruction costs (cache misses, the kernel), so it
  * complements the timed benchmarks rather than replacing them. See docs/performance.md
  * ("Counting instructions").
  */

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { HeaderBag } from './response-headers.ts';
 
 /** The type fastify gives a serialised object, kept for answers written without it. */
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Writes a JSON answer (`text`, already serialised) straight to the response, adding its

@@ -10,6 +10,7 @@ import { infoLineWriter } from '../observability/logger.ts';
 import { subscribeRequestLog } from '../observability/request-log.ts';
 import { Router } from '../router/router.ts';
 import { buildServer, type GatewayServer } from './build-server.ts';
+import { keepTickObjectShape } from './tick-object-shape.ts';
 
 export interface StartGatewayOptions {
   readonly plan: RouterPlan;
@@ -40,6 +41,8 @@ export interface Gateway {
 /** Builds the engine and the server, listens, and marks the server ready. */
 export async function startGateway(options: StartGatewayOptions): Promise<Gateway> {
   const { plan, logger } = options;
+  // ~3 % of a request's CPU once a full GC has run at an idle moment (see the module).
+  keepTickObjectShape();
   const clock = options.clock ?? systemClock;
   const router = new Router(plan, { clock, random: options.random });
   for (const warning of router.warnings) logger?.warn(warning);

@@ -160,6 +160,15 @@ test('jsonString writes every string as JSON.stringify does', () => {
     'lone \ud83e high',
     '\u007f\u0080\u00ff',
     ...controls,
+    `${'x'.repeat(300)}"too long to be remembered"`,
   ];
-  for (const value of strings) assert.equal(jsonString(value), JSON.stringify(value), value);
+  // Twice: the second answer comes from the remembered strings.
+  for (const value of [...strings, ...strings]) {
+    assert.equal(jsonString(value), JSON.stringify(value), value);
+  }
+  // More strings than are remembered at once: they start over, and every answer stays right.
+  const many = Array.from({ length: 1_500 }, (_, index) => `model "${index}"`);
+  for (const value of [...many, ...strings, ...many]) {
+    assert.equal(jsonString(value), JSON.stringify(value), value);
+  }
 });

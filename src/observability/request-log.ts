@@ -50,7 +50,7 @@ export function requestLogFields(event: RouterEventMap['request:end']): string {
   const answeredMs = event.ttftMs ?? event.durationMs;
   const overheadMs = Math.max(0, answeredMs - meta.upstreamMs);
   return (
-    `"call_id":${jsonString(meta.callId)},"operation":"${event.operation}","stream":${event.stream}` +
+    `"call_id":${quoteJson(meta.callId)},"operation":"${event.operation}","stream":${event.stream}` +
     `,"model_group":${jsonString(event.requestedGroup)},"answered_by":${jsonString(meta.group)}` +
     (meta.deploymentId === undefined ? '' : `,"model_id":${jsonString(meta.deploymentId)}`) +
     (meta.apiBase === undefined ? '' : `,"api_base":${jsonString(meta.apiBase)}`) +
@@ -82,8 +82,30 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * escaping, and then are quoted as they are: six JSON.stringify calls a line, each with its
  * own set-up, were a measurable part of the request log's cost.
  */
-export function jsonString(value: string): string {
+function quoteJson(value: string): string {
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/**
+ * Strings already quoted, by value: a line's group names, deployment ids and api_bases come from
+ * the config and repeat on every line, and the escape test was ~1 µs a line. Bounded in length
+ * and count (a client's model name lands here too); when full it starts over, so the strings
+ * that repeat are soon back. A value seen once (the call id) goes to quoteJson instead.
+ */
+const quoted = new Map<string, string>();
+const QUOTED_MAX_ENTRIES = 1024;
+const QUOTED_MAX_LENGTH = 256;
+
+/** quoteJson() for a string likely to come again. */
+export function jsonString(value: string): string {
+  const known = quoted.get(value);
+  if (known !== undefined) return known;
+  const text = quoteJson(value);
+  if (value.length <= QUOTED_MAX_LENGTH) {
+    if (quoted.size >= QUOTED_MAX_ENTRIES) quoted.clear();
+    quoted.set(value, text);
+  }
+  return text;
 }
 
 /** A number as JSON writes it: a non-finite one is `null`. */

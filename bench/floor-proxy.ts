@@ -10,12 +10,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { keepTickObjectShape } from '../src/server/tick-object-shape.ts';
 
 const upstream = process.argv[2];
 if (upstream === undefined) {
   console.error('usage: floor-proxy.ts <upstream base url, e.g. http://127.0.0.1:8080>');
   process.exit(2);
 }
+// The same guard the gateway has against a V8 slow path in nextTick (see the module): without it
+// either side could fall onto that path at random, whenever V8 collects while it is idle.
+keepTickObjectShape();
 const origin = new URL(upstream).origin;
 const pool = new Pool(origin, { connections: 256, pipelining: 1 });
 

@@ -8,9 +8,9 @@
  * gateway between bursts is the usual moment), they die, the next tick builds new ones, and V8
  * marks those key sites megamorphic for good. From then on every nextTick adds its properties
  * through the runtime (`Runtime_DefineKeyedOwnPropertyInLiteral`) instead of compiled code.
- * A request reaches nextTick ~30 times (Node's streams, its HTTP server, undici), so this cost
- * ~3 % of the gateway's CPU per request once it happened, which in the benchmark was nearly
- * always (docs/performance.md, tenth pass). Holding one tick object keeps its map, and through
+ * A request reaches nextTick ~30 times (Node's streams, its HTTP server, undici), so once it
+ * happened it cost ~3 % of the gateway's CPU per JSON request and ~10 % per stream
+ * (docs/performance.md, tenth pass). Holding one tick object keeps its map, and through
  * the maps' back pointers the maps of every step before it, alive: the sites stay
  * monomorphic. The cost is one small object.
  *

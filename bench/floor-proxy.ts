@@ -18,7 +18,7 @@ if (upstream === undefined) {
   process.exit(2);
 }
 // The same guard the gateway has against a V8 slow path in nextTick (see the module): without it
-// either side could fall onto that path at random, whenever V8 collects while it is idle.
+// either side could fall onto that path at random, whenever a full GC meets no tick object alive.
 keepTickObjectShape();
 const origin = new URL(upstream).origin;
 const pool = new Pool(origin, { connections: 256, pipelining: 1 });

@@ -41,7 +41,7 @@ export interface Gateway {
 /** Builds the engine and the server, listens, and marks the server ready. */
 export async function startGateway(options: StartGatewayOptions): Promise<Gateway> {
   const { plan, logger } = options;
-  // 3-10 % of a request's CPU once a full GC has run at an idle moment (see the module).
+  // 3-10 % of a request's CPU once a full GC has met no tick object alive (see the module).
   keepTickObjectShape();
   const clock = options.clock ?? systemClock;
   const router = new Router(plan, { clock, random: options.random });

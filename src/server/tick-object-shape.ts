@@ -4,9 +4,10 @@
  * Node's nextTick builds each queued tick as an object literal with two computed symbol keys
  * (`{ [async_id_symbol]: id, [trigger_async_id_symbol]: id, callback, args }`). V8 records, per
  * computed key, the hidden class ("map") the object had before that key was added. Those maps
- * are held weakly: when a full garbage collection runs while no tick object is alive (an idle
- * gateway between bursts is the usual moment), they die, the next tick builds new ones, and V8
- * marks those key sites megamorphic for good. From then on every nextTick adds its properties
+ * are held weakly: when a full garbage collection runs while no tick object is alive (a tick
+ * object lives only until the end of the callback that queued it, so under load too, not only
+ * when idle), they die, the next tick builds new ones, and V8 marks those key sites
+ * megamorphic for good. From then on every nextTick adds its properties
  * through the runtime (`Runtime_DefineKeyedOwnPropertyInLiteral`) instead of compiled code.
  * A request reaches nextTick ~30 times (Node's streams, its HTTP server, undici), so once it
  * happened it cost ~3 % of the gateway's CPU per JSON request and ~10 % per stream

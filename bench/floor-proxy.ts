@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { disablePretenuring } from '../src/server/no-pretenuring.ts';
 import { keepTickObjectShape } from '../src/server/tick-object-shape.ts';
 
 const upstream = process.argv[2];
@@ -17,9 +18,10 @@ if (upstream === undefined) {
   console.error('usage: floor-proxy.ts <upstream base url, e.g. http://127.0.0.1:8080>');
   process.exit(2);
 }
-// The same guard the gateway has against a V8 slow path in nextTick (see the module): without it
-// either side could fall onto that path at random, whenever a full GC meets no tick object alive.
+// The same guards the gateway has against two V8 behaviours that strike at random (see the
+// modules): without them either side could be slowed down by luck rather than by its code.
 keepTickObjectShape();
+disablePretenuring();
 const origin = new URL(upstream).origin;
 const pool = new Pool(origin, { connections: 256, pipelining: 1 });
 

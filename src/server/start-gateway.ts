@@ -10,6 +10,7 @@ import { infoLineWriter } from '../observability/logger.ts';
 import { subscribeRequestLog } from '../observability/request-log.ts';
 import { Router } from '../router/router.ts';
 import { buildServer, type GatewayServer } from './build-server.ts';
+import { disablePretenuring } from './no-pretenuring.ts';
 import { keepTickObjectShape } from './tick-object-shape.ts';
 
 export interface StartGatewayOptions {
@@ -43,6 +44,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   const { plan, logger } = options;
   // 3-10 % of a request's CPU once a full GC has met no tick object alive (see the module).
   keepTickObjectShape();
+  // ~20 % of a request's CPU and ~80 MB of RSS once a per-request site is pretenured.
+  disablePretenuring();
   const clock = options.clock ?? systemClock;
   const router = new Router(plan, { clock, random: options.random });
   for (const warning of router.warnings) logger?.warn(warning);

@@ -10,18 +10,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { disablePretenuring } from '../src/server/no-pretenuring.ts';
-import { keepTickObjectShape } from '../src/server/tick-object-shape.ts';
+import { applyV8Guards } from '../src/server/v8-guards.ts';
 
 const upstream = process.argv[2];
 if (upstream === undefined) {
   console.error('usage: floor-proxy.ts <upstream base url, e.g. http://127.0.0.1:8080>');
   process.exit(2);
 }
-// The same guards the gateway has against two V8 behaviours that strike at random (see the
-// modules): without them either side could be slowed down by luck rather than by its code.
-keepTickObjectShape();
-disablePretenuring();
+// The gateway's guards against two V8 behaviours that strike at random (see the module).
+applyV8Guards();
 const origin = new URL(upstream).origin;
 const pool = new Pool(origin, { connections: 256, pipelining: 1 });
 

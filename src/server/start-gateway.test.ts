@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, test } from 'node:test';
 import { loadPlan } from '../config/index.ts';
 import { startGateway, type Gateway } from './start-gateway.ts';
+import { keptTickObject } from './tick-object-shape.ts';
 
 const EXAMPLE_CONFIG = fileURLToPath(new URL('../../examples/config.yaml', import.meta.url));
 
@@ -40,6 +41,14 @@ void describe('startGateway with the example config', () => {
     assert.equal(response.headers.get('x-litellm-model-group'), 'gpt-4o-mini');
     assert.ok(response.headers.get('x-litellm-call-id'));
     assert.ok(response.headers.get('x-litellm-model-id'));
+  });
+
+  void test('applies the V8 guards: a tick object is kept once it has started', async () => {
+    await start();
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    const kept = keptTickObject();
+    assert.ok(kept !== undefined, 'startGateway keeps a tick object');
+    assert.equal(Object.getOwnPropertySymbols(kept).length, 2);
   });
 
   void test('streams a chat completion ending with [DONE]', async () => {

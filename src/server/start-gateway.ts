@@ -10,8 +10,7 @@ import { infoLineWriter } from '../observability/logger.ts';
 import { subscribeRequestLog } from '../observability/request-log.ts';
 import { Router } from '../router/router.ts';
 import { buildServer, type GatewayServer } from './build-server.ts';
-import { disablePretenuring } from './no-pretenuring.ts';
-import { keepTickObjectShape } from './tick-object-shape.ts';
+import { applyV8Guards } from './v8-guards.ts';
 
 export interface StartGatewayOptions {
   readonly plan: RouterPlan;
@@ -42,10 +41,7 @@ export interface Gateway {
 /** Builds the engine and the server, listens, and marks the server ready. */
 export async function startGateway(options: StartGatewayOptions): Promise<Gateway> {
   const { plan, logger } = options;
-  // 3-10 % of a request's CPU once a full GC has met no tick object alive (see the module).
-  keepTickObjectShape();
-  // ~20 % of a request's CPU and ~80 MB of RSS once a per-request site is pretenured.
-  disablePretenuring();
+  applyV8Guards();
   const clock = options.clock ?? systemClock;
   const router = new Router(plan, { clock, random: options.random });
   for (const warning of router.warnings) logger?.warn(warning);

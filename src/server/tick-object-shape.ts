@@ -6,14 +6,13 @@
  * computed key, the hidden class ("map") the object had before that key was added. Those maps
  * are held weakly: when a full garbage collection runs while no tick object is alive (a tick
  * object lives only until the end of the callback that queued it, so under load too, not only
- * when idle), they die, the next tick builds new ones, and V8 marks those key sites
- * megamorphic for good. From then on every nextTick adds its properties
- * through the runtime (`Runtime_DefineKeyedOwnPropertyInLiteral`) instead of compiled code.
- * A request reaches nextTick ~30 times (Node's streams, its HTTP server, undici), so once it
- * happened it cost ~3 % of the gateway's CPU per JSON request and ~10 % per stream
- * (docs/performance.md, tenth pass). Holding one tick object keeps its map, and through
- * the maps' back pointers the maps of every step before it, alive: the sites stay
- * monomorphic. The cost is one small object.
+ * when idle), they die, the next tick builds new ones, and V8 marks those key sites megamorphic
+ * for good. From then on every nextTick adds its properties through the runtime
+ * (`Runtime_DefineKeyedOwnPropertyInLiteral`) instead of compiled code. A request reaches
+ * nextTick ~30 times (Node's streams, its HTTP server, undici), so once it happened it cost ~3 %
+ * of the gateway's CPU per JSON request and ~10 % per stream (docs/performance.md, tenth pass).
+ * Holding one tick object keeps its map, and through the maps' back pointers the maps of every
+ * step before it, alive: the sites stay monomorphic. The cost is one small object.
  *
  * Node 20's tick queue makes the running tick object the current async resource, which is how
  * it is reached here; on a runtime where that is not so, nothing is kept and nothing breaks.

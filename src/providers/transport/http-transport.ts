@@ -1,9 +1,9 @@
 import { Agent } from 'undici';
-import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { CancelSignal } from '../../core/cancellation.ts';
 import type { HttpCall } from '../provider.ts';
 import type { HttpResponse, Transport } from './transport.ts';
+import { UndiciExchange } from './undici-exchange.ts';
 
 /** Options of createHttpTransport(). */
 export interface HttpTransportOptions {
@@ -38,24 +38,17 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   });
 
   return {
-    async request(call, signal) {
-      if (signal.aborted) throw abortReason(signal);
-      let answer: Dispatcher.ResponseData;
-      try {
+    request(call, signal) {
+      if (signal.aborted) return Promise.reject(toTransportError(undefined, signal, call));
+      const map = (error: unknown): Error => toTransportError(error, signal, call);
+      return new Promise<HttpResponse>((resolve, reject) => {
         const [origin, path] = splitUrl(call.url);
-        answer = await agent.request({
-          origin,
-          path,
-          method: call.method,
-          headers: call.headers,
-          body: call.body ?? null,
-          // undici takes any object that adds and removes an 'abort' listener.
-          signal,
-        });
-      } catch (error) {
-        throw toTransportError(error, signal, call);
-      }
-      return new UndiciResponse(answer, signal, call);
+        const exchange = new UndiciExchange(signal, map, { resolve, reject });
+        agent.dispatch(
+          { origin, path, method: call.method, headers: call.headers, body: call.body ?? null },
+          exchange,
+        );
+      });
     },
     close: () => agent.close(),
   };
@@ -76,99 +69,6 @@ export function splitUrl(url: string): readonly [origin: string, path: string] {
   const hash = url.indexOf('#', at);
   const rest = hash === -1 ? url.slice(at) : url.slice(at, hash);
   return [url.slice(0, at), rest.startsWith('/') ? rest : `/${rest}`];
-}
-
-/**
- * An undici answer as an HttpResponse: a class rather than an object of closures, since one is
- * made per upstream call.
- */
-class UndiciResponse implements HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  private readonly raw: Dispatcher.ResponseData['body'];
-
-  constructor(
-    answer: Dispatcher.ResponseData,
-    private readonly signal: CancelSignal,
-    private readonly call: HttpCall,
-  ) {
-    this.status = answer.statusCode;
-    this.headers = firstValues(answer.headers);
-    this.raw = answer.body;
-  }
-
-  get body(): AsyncIterable<Uint8Array> {
-    return this;
-  }
-
-  /**
-   * A plain iterator over the body's own, mapping its errors: no generator of ours in between,
-   * since every byte of a stream passes here.
-   */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const chunks = this.raw[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-    return {
-      next: () => chunks.next().catch((error: unknown) => Promise.reject(this.fail(error))),
-      return: async () => (await chunks.return?.()) ?? { done: true, value: undefined },
-    };
-  }
-
-  private fail(error: unknown): Error {
-    return toTransportError(error, this.signal, this.call);
-  }
-
-  async text(limitBytes?: number): Promise<string> {
-    if (limitBytes === undefined) {
-      // The whole body: undici's own reader collects the chunks and decodes once.
-      try {
-        return await this.raw.text();
-      } catch (error) {
-        throw this.fail(error);
-      }
-    }
-    const decoder = new TextDecoder();
-    let out = '';
-    let received = 0;
-    try {
-      for await (const item of this.raw) {
-        const chunk = item as Uint8Array;
-        const room = limitBytes - received;
-        if (chunk.byteLength > room) {
-          // Leaving the loop destroys the rest of the body: nobody reads past the cap.
-          out += decoder.decode(chunk.subarray(0, room), { stream: true });
-          break;
-        }
-        received += chunk.byteLength;
-        out += decoder.decode(chunk, { stream: true });
-      }
-    } catch (error) {
-      throw this.fail(error);
-    }
-    return out + decoder.decode();
-  }
-
-  async dump(): Promise<void> {
-    try {
-      await this.raw.dump();
-    } catch {
-      // The body is being discarded: a failure while discarding changes nothing for anyone.
-    }
-  }
-
-  abort(): void {
-    this.raw.destroy();
-  }
-}
-
-/** One value per header (the first of a repeated one); undici has lower-cased the names. */
-function firstValues(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first;
-  }
-  return out;
 }
 
 /** An aborted signal's reason: the router's Timeout GatewayError, or whatever the client sent. */

@@ -1,0 +1,330 @@
+import type { Dispatcher } from 'undici';
+import type { TakeBuffered } from '../../core/buffered-iterator.ts';
+import type { CancelSignal } from '../../core/cancellation.ts';
+import type { HttpResponse } from './transport.ts';
+
+/** Body bytes held for a reader that is behind before the upstream socket is paused. */
+export const HIGH_WATER_BYTES = 64 * 1024;
+/** Most bytes dump() reads and drops to keep a connection; past it the connection is cut. */
+export const DUMP_LIMIT_BYTES = 128 * 1024;
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * What the body is read for: chunk by chunk through `body` (also before anyone reads it),
+ * collected by text(), discarded by dump(), or nothing more (cut, or read to the cap).
+ */
+type Reader = 'chunks' | 'text' | 'discard' | 'closed';
+
+/** A read waiting for the upstream (the body's next(), text() or dump()). */
+interface Waiter {
+  resolve(value: never): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One upstream call, as undici's dispatch handler and as the HttpResponse it answers with.
+ *
+ * undici's `request()` wraps every answer in a Node Readable with an AsyncResource, an abort
+ * listener of its own, and a `for await` over it runs Node's async generator: several promises
+ * and a stream state machine per read, per chunk of a stream. Here undici's callbacks feed one
+ * queue, and a read is one promise, or none when the chunk is already queued (TakeBuffered).
+ * Back-pressure is undici's own: a full queue pauses the socket, the reader resumes it.
+ *
+ * `map(error)` turns undici's errors (and an aborted signal) into the transport's; the signal's
+ * listener is removed as soon as the answer is complete, failed or cut.
+ */
+export class UndiciExchange
+  implements
+    Dispatcher.DispatchHandler,
+    HttpResponse,
+    AsyncIterator<Uint8Array>,
+    TakeBuffered<Uint8Array>
+{
+  status = 0;
+  headers: Readonly<Record<string, string>> = {};
+
+  private answered: Waiter | undefined;
+  private cut: ((reason?: Error) => void) | undefined;
+  private resumeSocket: (() => void) | undefined;
+  private paused = false;
+  private reader: Reader = 'chunks';
+  private readonly chunks: Buffer[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private ended = false;
+  private failure: Error | undefined;
+  private waiter: Waiter | undefined;
+  /** text()'s byte cap, or -1 for the whole body. */
+  private textLimit = -1;
+  private readonly onAbort = (): void => {
+    this.cut?.(this.signal.reason as Error);
+  };
+
+  constructor(
+    private readonly signal: CancelSignal,
+    private readonly map: (error: unknown) => Error,
+    answered: Waiter,
+  ) {
+    this.answered = answered;
+    signal.addEventListener('abort', this.onAbort);
+  }
+
+  // undici's handler: called by the client, in order.
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.signal.aborted) abort(this.signal.reason as Error);
+    else this.cut = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // 1xx informational answers come before the real one.
+    if (status < 200) return true;
+    this.status = status;
+    this.headers = firstValues(rawHeaders);
+    this.resumeSocket = resume;
+    const answered = this.answered;
+    this.answered = undefined;
+    answered?.resolve(this as never);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    switch (this.reader) {
+      case 'closed':
+        return true;
+      case 'discard':
+        this.queuedBytes += chunk.byteLength;
+        if (this.queuedBytes > DUMP_LIMIT_BYTES) this.close(true);
+        return true;
+      case 'text':
+        return this.collect(chunk);
+      default: {
+        const waiter = this.waiter;
+        if (waiter !== undefined) {
+          this.waiter = undefined;
+          waiter.resolve({ done: false, value: chunk } as never);
+          return true;
+        }
+        this.chunks.push(chunk);
+        this.queuedBytes += chunk.byteLength;
+        if (this.queuedBytes < HIGH_WATER_BYTES) return true;
+        this.paused = true;
+        return false;
+      }
+    }
+  }
+
+  onComplete(): void {
+    this.ended = true;
+    this.release();
+    const waiter = this.waiter;
+    if (waiter === undefined) return;
+    this.waiter = undefined;
+    if (this.reader === 'text') waiter.resolve(this.collectedText() as never);
+    else if (this.reader === 'chunks') waiter.resolve(DONE as never);
+    else waiter.resolve(undefined as never);
+  }
+
+  onError(error: Error): void {
+    this.release();
+    const answered = this.answered;
+    if (answered !== undefined) {
+      this.answered = undefined;
+      answered.reject(this.map(error));
+      return;
+    }
+    if (this.reader === 'closed' || this.ended) return;
+    const failure = this.map(error);
+    this.failure = failure;
+    // As with a destroyed stream, what was queued is not handed out after a failure.
+    this.chunks.length = 0;
+    this.head = 0;
+    this.queuedBytes = 0;
+    const waiter = this.waiter;
+    if (waiter === undefined) return;
+    this.waiter = undefined;
+    // dump() never rejects: a failure while discarding changes nothing for anyone.
+    if (this.reader === 'discard') waiter.resolve(undefined as never);
+    else waiter.reject(failure);
+  }
+
+  // The HttpResponse.
+
+  get body(): AsyncIterable<Uint8Array> {
+    return this;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.takeBuffered();
+    if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ended || this.reader === 'closed') return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  takeBuffered(): Buffer | undefined {
+    if (this.head === this.chunks.length) return undefined;
+    const chunk = this.chunks[this.head++]!;
+    this.queuedBytes -= chunk.byteLength;
+    if (this.head === this.chunks.length) {
+      this.chunks.length = 0;
+      this.head = 0;
+      this.resume();
+    }
+    return chunk;
+  }
+
+  /** Leaving the loop early cuts the connection. */
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.abort();
+    return Promise.resolve(DONE);
+  }
+
+  text(limitBytes?: number): Promise<string> {
+    this.reader = 'text';
+    this.textLimit = limitBytes ?? -1;
+    // What arrived before text() was called counts towards the body and the cap.
+    if (this.textLimit >= 0 && this.queuedBytes >= this.textLimit) {
+      const text = this.collectedText();
+      this.close(true);
+      return Promise.resolve(text);
+    }
+    this.resume();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(this.collectedText());
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  dump(): Promise<void> {
+    if (this.ended || this.failure !== undefined || this.reader === 'closed') {
+      return Promise.resolve();
+    }
+    this.reader = 'discard';
+    this.chunks.length = 0;
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.resume();
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  abort(): void {
+    if (this.reader === 'closed') return;
+    this.close(!this.ended && this.failure === undefined);
+  }
+
+  // Inside.
+
+  /** text()'s collector; false pauses the socket, which never happens (text() keeps reading). */
+  private collect(chunk: Buffer): boolean {
+    if (this.textLimit >= 0 && this.queuedBytes + chunk.byteLength >= this.textLimit) {
+      this.chunks.push(chunk);
+      this.queuedBytes += chunk.byteLength;
+      // Nobody reads past the cap: the rest of the body is cut.
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter?.resolve(this.collectedText() as never);
+      this.close(true);
+      return true;
+    }
+    this.chunks.push(chunk);
+    this.queuedBytes += chunk.byteLength;
+    return true;
+  }
+
+  /** The collected body as UTF-8, cut at text()'s cap; the chunks are let go. */
+  private collectedText(): string {
+    const chunks = this.chunks.slice(this.head);
+    this.chunks.length = 0;
+    this.head = 0;
+    let bytes = this.queuedBytes;
+    this.queuedBytes = 0;
+    if (this.textLimit >= 0 && bytes > this.textLimit) bytes = this.textLimit;
+    if (chunks.length === 1) return chunks[0]!.toString('utf8', 0, bytes);
+    return Buffer.concat(chunks, bytes).toString('utf8');
+  }
+
+  /** No more reading: the queue is dropped and, if the body is still coming, it is cut. */
+  private close(cutConnection: boolean): void {
+    const reader = this.reader;
+    this.reader = 'closed';
+    this.chunks.length = 0;
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.release();
+    // A read still waiting ends as the body would have: no more chunks, dump() done.
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.resolve((reader === 'chunks' ? DONE : undefined) as never);
+    if (cutConnection) this.cut?.(new Error('upstream body no longer read'));
+  }
+
+  private resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.resumeSocket?.();
+  }
+
+  /** The signal is no longer needed: the answer is complete, failed or cut. */
+  private release(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/**
+ * Header names as they arrived, mapped to the lower-case name the answer is keyed by, or to ''
+ * for a header the answer leaves out. A server sends the same names on every answer: the map
+ * spares a lower-casing per header, and the key it gives is one string V8 has seen as a key
+ * before. Bounded, since the names come from the network.
+ */
+const headerNames = new Map<string, string>();
+const MAX_HEADER_NAMES = 1024;
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe this connection, not the answer: no provider
+ * reads them, and none is passed on.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The name `raw` is kept under, or '' when it is left out. */
+function headerName(raw: Buffer): string {
+  const text = raw.toString('latin1');
+  const known = headerNames.get(text);
+  if (known !== undefined) return known;
+  const lower = text.toLowerCase();
+  // A header named __proto__ would set the object's prototype, not a property.
+  const name = HOP_BY_HOP.has(lower) || lower === '__proto__' ? '' : lower;
+  if (headerNames.size < MAX_HEADER_NAMES) headerNames.set(text, name);
+  return name;
+}
+
+/**
+ * undici's raw header list as one value per header, lower-case names (the first value of a
+ * repeated one), hop-by-hop headers left out. Values are read as latin1, as undici does.
+ */
+function firstValues(raw: Buffer[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = headerName(raw[index]!);
+    if (name === '' || Object.hasOwn(out, name)) continue;
+    out[name] = raw[index + 1]!.toString('latin1');
+  }
+  return out;
+}

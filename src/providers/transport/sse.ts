@@ -5,7 +5,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
-import type { TakeBuffered } from '../../core/buffered-iterator.ts';
+import { takeBuffered, type TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -86,30 +86,54 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
   async next(): Promise<IteratorResult<SseEvent, undefined>> {
     for (;;) {
       if (this.head < this.queue.length) return { done: false, value: this.take() };
+      if (this.overflow) return this.failOverflow();
       if (this.ended) return DONE;
+      // A read the body already holds is taken without waiting for a promise.
+      const ready = takeBuffered(this.body);
+      if (ready !== undefined) {
+        this.feed(ready);
+        continue;
+      }
       const read = await this.body.next();
       if (read.done === true) {
         this.ended = true;
         this.parser.feed(this.decoder.end());
         continue;
       }
-      this.parser.feed(this.decoder.write(read.value));
-      if (this.overflow) {
-        this.ended = true;
-        this.queue.length = 0;
-        this.head = 0;
-        await this.body.return?.();
-        throw new GatewayError(
-          'BadGatewayError',
-          `Upstream stream event exceeded ${MAX_EVENT_CHARS} characters`,
-        );
-      }
+      this.feed(read.value);
     }
   }
 
-  /** An event of the last read still waiting, without a promise (see TakeBuffered). */
+  /**
+   * An event ready now, without a promise (see TakeBuffered): one still queued from the last
+   * read, or the first of a read the body already holds.
+   */
   takeBuffered(): SseEvent | undefined {
-    return this.head < this.queue.length ? this.take() : undefined;
+    for (;;) {
+      if (this.head < this.queue.length) return this.take();
+      // The end and failures are next()'s to report.
+      if (this.ended || this.overflow) return undefined;
+      const ready = takeBuffered(this.body);
+      if (ready === undefined) return undefined;
+      this.feed(ready);
+    }
+  }
+
+  private feed(bytes: Uint8Array): void {
+    this.parser.feed(this.decoder.write(bytes));
+  }
+
+  /** A runaway event: the body is stopped and the stream fails. */
+  private async failOverflow(): Promise<never> {
+    this.ended = true;
+    this.overflow = false;
+    this.queue.length = 0;
+    this.head = 0;
+    await this.body.return?.();
+    throw new GatewayError(
+      'BadGatewayError',
+      `Upstream stream event exceeded ${MAX_EVENT_CHARS} characters`,
+    );
   }
 
   async return(): Promise<IteratorResult<SseEvent, undefined>> {

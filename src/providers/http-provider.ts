@@ -192,7 +192,7 @@ function createChunkIterator(
         if (closed) return end();
         if (decoder.done) {
           closed = true;
-          finishQuietly(events, response);
+          finishQuietly(response);
           return end();
         }
         let result: IteratorResult<SseEvent>;
@@ -251,25 +251,14 @@ export const LINGER_AFTER_DONE_MS = 1_000;
 
 /**
  * Lets the body end on its own after the terminator instead of cutting it at once. Nearly always
- * the end arrived with the terminator and this finishes within the same tick: the connection
- * goes back to the pool with no error built. Cutting it (`abort()`) would build an abort error
- * and its stack trace, source-mapped under tsx: the most expensive step of a whole stream. An
- * upstream that lingers after `[DONE]` is still cut, once LINGER_AFTER_DONE_MS has passed. The
- * consumer never waits for any of this.
+ * the end arrived with the terminator or arrives a moment later: the connection goes back to
+ * the pool with no error built. Cutting it (`abort()`) would build an abort error and its stack
+ * trace, source-mapped under tsx: the most expensive step of a whole stream. An upstream that
+ * lingers after `[DONE]` is still cut, once LINGER_AFTER_DONE_MS has passed. What comes after
+ * the terminator is dropped unread, and the consumer never waits for any of this.
  */
-function finishQuietly(events: AsyncIterator<SseEvent>, response: HttpResponse): void {
-  const timer = setTimeout(() => response.abort(), LINGER_AFTER_DONE_MS);
-  timer.unref();
-  const drain = async (): Promise<void> => {
-    try {
-      while ((await events.next()).done !== true);
-    } catch {
-      // Cut by the timer, or broken after the terminator: the answer was already complete.
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  void drain();
+function finishQuietly(response: HttpResponse): void {
+  response.discard(LINGER_AFTER_DONE_MS);
 }
 
 /**

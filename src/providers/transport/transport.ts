@@ -3,7 +3,8 @@ import type { HttpCall } from '../provider.ts';
 
 /**
  * An upstream answer whose status and headers have arrived. The body is read exactly once,
- * through one of `body`, `text`, `dump` or `abort`.
+ * through one of `body`, `text`, `dump`, `discard` or `abort`; `body` may be read first and
+ * then left to `discard` or `abort`.
  */
 export interface HttpResponse {
   readonly status: number;
@@ -21,6 +22,11 @@ export interface HttpResponse {
    * pool; a large or stalled one closes it. Never rejects.
    */
   dump(): Promise<void>;
+  /**
+   * dump() for a caller that does not wait: the rest of the body is dropped as it comes, and
+   * the connection is cut if the body has not ended within `lingerMs`.
+   */
+  discard(lingerMs: number): void;
   /** Closes the connection at once, dropping whatever is left (a consumer that stopped early). */
   abort(): void;
 }

@@ -173,3 +173,29 @@ void test('hop-by-hop headers are left out of the answer', { timeout: 10_000 }, 
     assert.equal(response.headers[name], undefined, name);
   }
 });
+
+void test(
+  'discard() keeps the connection when the body ends, and cuts one that lingers past its bound',
+  { timeout: 10_000 },
+  async (t) => {
+    const lingering: ServerResponse[] = [];
+    const { transport, url, connections } = await setup(t, (request, res) => {
+      res.writeHead(200);
+      res.write('data: [DONE]\n\n');
+      if (request.url === '/linger') lingering.push(res);
+      // The end follows the terminator on the next turn, as a real upstream's would.
+      else setImmediate(() => res.end());
+    });
+    const ending = await transport.request(call(`${url}/end`), new Cancellation());
+    ending.discard(60_000);
+    const reused = await transport.request(call(`${url}/end`), new Cancellation());
+    reused.discard(60_000);
+    assert.equal(connections(), 1);
+
+    const stuck = await transport.request(call(`${url}/linger`), new Cancellation());
+    const server = lingering[0]!;
+    const closed = new Promise<void>((resolve) => server.on('close', () => resolve()));
+    stuck.discard(20);
+    await closed;
+  },
+);

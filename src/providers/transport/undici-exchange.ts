@@ -12,7 +12,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
  * What the body is read for: chunk by chunk through `body` (also before anyone reads it),
- * collected by text(), discarded by dump(), or nothing more (cut, or read to the cap).
+ * collected by text(), discarded by dump() or discard(), or nothing more (cut, or read to the cap).
  */
 type Reader = 'chunks' | 'text' | 'discard' | 'closed';
 
@@ -55,6 +55,8 @@ export class UndiciExchange
   private ended = false;
   private failure: Error | undefined;
   private waiter: Waiter | undefined;
+  /** discard()'s bound on waiting for the end of the body. */
+  private lingerTimer: NodeJS.Timeout | undefined;
   /** text()'s byte cap, or -1 for the whole body. */
   private textLimit = -1;
   private readonly onAbort = (): void => {
@@ -205,17 +207,17 @@ export class UndiciExchange
   }
 
   dump(): Promise<void> {
-    if (this.ended || this.failure !== undefined || this.reader === 'closed') {
-      return Promise.resolve();
-    }
-    this.reader = 'discard';
-    this.chunks.length = 0;
-    this.head = 0;
-    this.queuedBytes = 0;
-    this.resume();
+    if (!this.startDiscarding()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
+  }
+
+  discard(lingerMs: number): void {
+    if (!this.startDiscarding()) return;
+    this.lingerTimer = setTimeout(() => this.close(true), lingerMs);
+    // A lingering upstream never keeps the process alive.
+    this.lingerTimer.unref();
   }
 
   abort(): void {
@@ -269,15 +271,30 @@ export class UndiciExchange
     if (cutConnection) this.cut?.(new Error('upstream body no longer read'));
   }
 
+  /** Switches to dropping the rest of the body; false when nothing more is coming. */
+  private startDiscarding(): boolean {
+    if (this.ended || this.failure !== undefined || this.reader === 'closed') return false;
+    this.reader = 'discard';
+    this.chunks.length = 0;
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.resume();
+    return true;
+  }
+
   private resume(): void {
     if (!this.paused) return;
     this.paused = false;
     this.resumeSocket?.();
   }
 
-  /** The signal is no longer needed: the answer is complete, failed or cut. */
+  /** The signal and the linger timer are no longer needed: the answer is complete, failed or cut. */
   private release(): void {
     this.signal.removeEventListener('abort', this.onAbort);
+    if (this.lingerTimer !== undefined) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+    }
   }
 }
 

@@ -9,6 +9,8 @@ export const HIGH_WATER_BYTES = 64 * 1024;
 export const DUMP_LIMIT_BYTES = 128 * 1024;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+/** Until the status line and headers arrive (an exchange is handed out only after). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * What the body is read for: chunk by chunk through `body` (also before anyone reads it),
@@ -42,7 +44,7 @@ export class UndiciExchange
     TakeBuffered<Uint8Array>
 {
   status = 0;
-  headers: Readonly<Record<string, string>> = {};
+  headers: Readonly<Record<string, string>> = NO_HEADERS;
 
   private answered: Waiter | undefined;
   private cut: ((reason?: Error) => void) | undefined;

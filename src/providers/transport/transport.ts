@@ -19,7 +19,8 @@ export interface HttpResponse {
   text(limitBytes?: number): Promise<string>;
   /**
    * Discards the rest of the body so a small remainder lets the connection go back to the
-   * pool; a large or stalled one closes it. Never rejects.
+   * pool; a large one closes it. A stalled one is waited for until the request's signal
+   * aborts (discard() bounds the wait itself). Never rejects.
    */
   dump(): Promise<void>;
   /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { test } from 'node:test';
 import { Cancellation } from '../../core/cancellation.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { HttpCall } from '../provider.ts';
 import { startLoopbackServer, type LoopbackHandler } from '../testing/loopback-server.ts';
 import { createHttpTransport } from './http-transport.ts';
@@ -197,5 +198,43 @@ void test(
     const closed = new Promise<void>((resolve) => server.on('close', () => resolve()));
     stuck.discard(20);
     await closed;
+  },
+);
+
+void test(
+  'text() with a cap the body fits exactly reads it to its end and keeps the connection',
+  { timeout: 10_000 },
+  async (t) => {
+    let server!: ServerResponse;
+    const { transport, url, connections } = await setup(t, (_request, res) => {
+      // The cap's worth of body now; its end when the test says so.
+      server = res;
+      res.write('12345678');
+    });
+    for (let round = 0; round < 2; round++) {
+      const response = await transport.request(call(url), new Cancellation());
+      const text = response.text(8);
+      server.end();
+      assert.equal(await text, '12345678');
+    }
+    assert.equal(connections(), 1);
+  },
+);
+
+void test(
+  'text() on a body cut short rejects with APIConnectionError',
+  { timeout: 10_000 },
+  async (t) => {
+    const { transport, url } = await setup(t, (_request, res) => {
+      // Promises 100 bytes, sends 10, and drops the connection.
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('0123456789', () => res.socket?.destroy());
+    });
+    const response = await transport.request(call(url), new Cancellation());
+    await assert.rejects(response.text(), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.kind, 'APIConnectionError');
+      return true;
+    });
   },
 );

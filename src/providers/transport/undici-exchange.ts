@@ -142,9 +142,7 @@ export class UndiciExchange
     const failure = this.map(error);
     this.failure = failure;
     // As with a destroyed stream, what was queued is not handed out after a failure.
-    this.chunks.length = 0;
-    this.head = 0;
-    this.queuedBytes = 0;
+    this.dropQueue();
     const waiter = this.waiter;
     if (waiter === undefined) return;
     this.waiter = undefined;
@@ -168,9 +166,7 @@ export class UndiciExchange
     if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.ended || this.reader === 'closed') return Promise.resolve(DONE);
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-    });
+    return this.wait();
   }
 
   takeBuffered(): Buffer | undefined {
@@ -195,7 +191,7 @@ export class UndiciExchange
     this.reader = 'text';
     this.textLimit = limitBytes ?? -1;
     // What arrived before text() was called counts towards the body and the cap.
-    if (this.textLimit >= 0 && this.queuedBytes >= this.textLimit) {
+    if (this.textLimit >= 0 && this.queuedBytes > this.textLimit) {
       const text = this.collectedText();
       this.close(true);
       return Promise.resolve(text);
@@ -203,16 +199,12 @@ export class UndiciExchange
     this.resume();
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve(this.collectedText());
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-    });
+    return this.wait();
   }
 
   dump(): Promise<void> {
     if (!this.startDiscarding()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-    });
+    return this.wait();
   }
 
   discard(lingerMs: number): void {
@@ -229,30 +221,26 @@ export class UndiciExchange
 
   // Inside.
 
-  /** text()'s collector; false pauses the socket, which never happens (text() keeps reading). */
+  /** text()'s collector; it never pauses the socket (text() reads the whole body). */
   private collect(chunk: Buffer): boolean {
-    if (this.textLimit >= 0 && this.queuedBytes + chunk.byteLength >= this.textLimit) {
-      this.chunks.push(chunk);
-      this.queuedBytes += chunk.byteLength;
-      // Nobody reads past the cap: the rest of the body is cut.
+    this.chunks.push(chunk);
+    this.queuedBytes += chunk.byteLength;
+    // Past the cap (a body of exactly the cap's size may still end on its own): nobody reads
+    // further, and the rest of the body is cut.
+    if (this.textLimit >= 0 && this.queuedBytes > this.textLimit) {
       const waiter = this.waiter;
       this.waiter = undefined;
       waiter?.resolve(this.collectedText() as never);
       this.close(true);
-      return true;
     }
-    this.chunks.push(chunk);
-    this.queuedBytes += chunk.byteLength;
     return true;
   }
 
   /** The collected body as UTF-8, cut at text()'s cap; the chunks are let go. */
   private collectedText(): string {
     const chunks = this.chunks.slice(this.head);
-    this.chunks.length = 0;
-    this.head = 0;
     let bytes = this.queuedBytes;
-    this.queuedBytes = 0;
+    this.dropQueue();
     if (this.textLimit >= 0 && bytes > this.textLimit) bytes = this.textLimit;
     if (chunks.length === 1) return chunks[0]!.toString('utf8', 0, bytes);
     return Buffer.concat(chunks, bytes).toString('utf8');
@@ -262,9 +250,7 @@ export class UndiciExchange
   private close(cutConnection: boolean): void {
     const reader = this.reader;
     this.reader = 'closed';
-    this.chunks.length = 0;
-    this.head = 0;
-    this.queuedBytes = 0;
+    this.dropQueue();
     this.release();
     // A read still waiting ends as the body would have: no more chunks, dump() done.
     const waiter = this.waiter;
@@ -277,11 +263,23 @@ export class UndiciExchange
   private startDiscarding(): boolean {
     if (this.ended || this.failure !== undefined || this.reader === 'closed') return false;
     this.reader = 'discard';
+    // From here on queuedBytes counts what is dropped, against DUMP_LIMIT_BYTES.
+    this.dropQueue();
+    this.resume();
+    return true;
+  }
+
+  /** A read that waits for undici's next callback: the only waiter there is at a time. */
+  private wait<T>(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  private dropQueue(): void {
     this.chunks.length = 0;
     this.head = 0;
     this.queuedBytes = 0;
-    this.resume();
-    return true;
   }
 
   private resume(): void {

@@ -219,6 +219,17 @@ void test('forwarding, the openai stream decoder leaves plain chunks unparsed bu
     prompt_tokens: 9,
     completion_tokens: 4,
   });
+  // The first key, and a key that ends like `usage` before the real one: still found.
+  const first = '{"usage":{"prompt_tokens":1,"completion_tokens":2},"choices":[]}';
+  assert.deepEqual(decoder.decode({ event: undefined, data: first })[0]?.usage, {
+    prompt_tokens: 1,
+    completion_tokens: 2,
+  });
+  const later = '{"id":"c-1","message":"x","usage":{"prompt_tokens":1,"completion_tokens":3}}';
+  assert.deepEqual(decoder.decode({ event: undefined, data: later })[0]?.usage, {
+    prompt_tokens: 1,
+    completion_tokens: 3,
+  });
   // Spread over two `data:` lines: parsed, so that it is written back on one.
   assert.equal(
     decoder.decode({ event: undefined, data: '{"id":"c-1",\n"choices":[]}' })[0]?.id,
@@ -237,6 +248,14 @@ void test('forwarding, the openai stream decoder leaves plain chunks unparsed bu
     (error: unknown) => error instanceof GatewayError && error.kind === 'BadGatewayError',
   );
   assert.deepEqual(decoder.decode({ event: undefined, data: '[DONE]' }), []);
+  assert.equal(decoder.done, true);
+});
+
+void test('openai stream decoder reads data with whitespace around it', () => {
+  const decoder = codec.createStreamDecoder('chat', testDeployment(), { forwardOnly: true });
+  const [chunk] = decoder.decode({ event: undefined, data: ' {"id":"c-1","choices":[]}\t' });
+  assert.equal(sourceTextOf(chunk), '{"id":"c-1","choices":[]}');
+  assert.deepEqual(decoder.decode({ event: undefined, data: ' [DONE] ' }), []);
   assert.equal(decoder.done, true);
 });
 

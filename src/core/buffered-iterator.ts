@@ -16,7 +16,11 @@ export interface TakeBuffered<T> {
   takeBuffered(): T | undefined;
 }
 
-/** The iterator's next item if it is ready now; undefined when `next()` must be awaited. */
-export function takeBuffered<T>(iterator: AsyncIterator<T, unknown>): T | undefined {
-  return (iterator as Partial<TakeBuffered<T>>).takeBuffered?.();
-}
+/**
+ * An async iterator that may implement TakeBuffered. Callers ask it themselves
+ * (`iterator.takeBuffered?.()`, undefined when it does not) rather than through a shared helper:
+ * V8 keeps one inline cache per call site, and a helper called with every layer's iterator saw
+ * more shapes than it caches, so each of its calls took the slow, megamorphic lookup
+ * (callgrind: ~20 such lookups per stream).
+ */
+export type MaybeBuffered<T> = AsyncIterator<T, unknown> & Partial<TakeBuffered<T>>;

@@ -1,4 +1,4 @@
-import { takeBuffered, type TakeBuffered } from '../core/buffered-iterator.ts';
+import type { MaybeBuffered, TakeBuffered } from '../core/buffered-iterator.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import { rememberSourceText } from '../core/source-text.ts';
@@ -166,7 +166,7 @@ function createChunkIterator(
   decoder: StreamDecoder,
   relabel: (error: unknown) => unknown,
 ): AsyncIterator<StreamChunk> & TakeBuffered<StreamChunk> {
-  const events = framed[Symbol.asyncIterator]();
+  const events: MaybeBuffered<SseEvent> = framed[Symbol.asyncIterator]();
   let pending: readonly StreamChunk[] = [];
   let next = 0;
   let closed = false;
@@ -223,7 +223,7 @@ function createChunkIterator(
         if (next < pending.length) return pending[next++];
         // The end, the terminator and failures are next()'s to report.
         if (closed || decoder.done || deferred !== undefined) return undefined;
-        const event = takeBuffered(events);
+        const event = events.takeBuffered?.();
         if (event === undefined) return undefined;
         try {
           pending = decoder.decode(event);

@@ -1,4 +1,4 @@
-import { takeBuffered, type TakeBuffered } from '../core/buffered-iterator.ts';
+import type { MaybeBuffered, TakeBuffered } from '../core/buffered-iterator.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import type { ProviderStream, UpstreamHeaders } from '../providers/provider.ts';
 import type { AttemptDeadline } from './attempt-deadline.ts';
@@ -55,7 +55,7 @@ class SessionIterator implements AsyncIterator<StreamChunk, undefined>, TakeBuff
   private finished = false;
 
   constructor(
-    private readonly upstream: AsyncIterator<StreamChunk>,
+    private readonly upstream: MaybeBuffered<StreamChunk>,
     first: IteratorResult<StreamChunk>,
     private readonly deadline: AttemptDeadline,
   ) {
@@ -95,7 +95,7 @@ class SessionIterator implements AsyncIterator<StreamChunk, undefined>, TakeBuff
       this.first = undefined;
       return first.value;
     }
-    const chunk = takeBuffered(this.upstream);
+    const chunk = this.upstream.takeBuffered?.();
     if (chunk !== undefined) this.deadline.touch();
     return chunk;
   }

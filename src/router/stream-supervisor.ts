@@ -1,4 +1,4 @@
-import { takeBuffered, type TakeBuffered } from '../core/buffered-iterator.ts';
+import type { MaybeBuffered, TakeBuffered } from '../core/buffered-iterator.ts';
 import type { ChatMessage, GatewayRequestBody, StreamChunk } from '../core/openai-types.ts';
 import type { Deployment } from '../core/deployment.ts';
 import { forgetSourceText } from '../core/source-text.ts';
@@ -82,7 +82,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 class SupervisedStream implements AsyncIterator<StreamChunk, undefined>, TakeBuffered<StreamChunk> {
   /** A client's mock_response answers without touching the deployment: no verdict on it. */
   private readonly judged: boolean;
-  private current: AsyncIterator<StreamChunk>;
+  private current: MaybeBuffered<StreamChunk>;
   private deployment: Deployment | undefined;
   /** The segment ended with a verdict (success or failure): no abandon on the way out. */
   private settled = false;
@@ -129,7 +129,7 @@ class SupervisedStream implements AsyncIterator<StreamChunk, undefined>, TakeBuf
   takeBuffered(): StreamChunk | undefined {
     if (this.finished) return undefined;
     for (;;) {
-      const chunk = takeBuffered(this.current);
+      const chunk = this.current.takeBuffered?.();
       if (chunk === undefined || this.accept(chunk)) return chunk;
     }
   }

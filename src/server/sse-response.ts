@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import { takeBuffered } from '../core/buffered-iterator.ts';
+import type { MaybeBuffered } from '../core/buffered-iterator.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import { formatSseData, SSE_DONE } from '../providers/transport/sse.ts';
 import type { RouterStream } from '../router/types.ts';
@@ -49,7 +49,7 @@ export async function writeSseResponse(
     pending = '';
     if (!response.write(text)) full = true;
   };
-  const chunks = stream[Symbol.asyncIterator]();
+  const chunks: MaybeBuffered<StreamChunk> = stream[Symbol.asyncIterator]();
   // Whether leaving the loop must stop the iterator (as for-await does on a break): not once it
   // ended or threw.
   let open = true;
@@ -57,7 +57,7 @@ export async function writeSseResponse(
     for (;;) {
       // The chunks one upstream read brought come without a promise each; only when none is
       // ready is the next one awaited.
-      let chunk = takeBuffered(chunks);
+      let chunk = chunks.takeBuffered?.();
       if (chunk === undefined) {
         let result: IteratorResult<StreamChunk>;
         try {

@@ -5,7 +5,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
-import { takeBuffered, type TakeBuffered } from '../../core/buffered-iterator.ts';
+import type { MaybeBuffered, TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -77,7 +77,7 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
     },
   });
 
-  constructor(private readonly body: AsyncIterator<Uint8Array>) {}
+  constructor(private readonly body: MaybeBuffered<Uint8Array>) {}
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -89,7 +89,7 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
       if (this.overflow) return this.failOverflow();
       if (this.ended) return DONE;
       // A read the body already holds is taken without waiting for a promise.
-      const ready = takeBuffered(this.body);
+      const ready = this.body.takeBuffered?.();
       if (ready !== undefined) {
         this.feed(ready);
         continue;
@@ -113,7 +113,7 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
       if (this.head < this.queue.length) return this.take();
       // The end and failures are next()'s to report.
       if (this.ended || this.overflow) return undefined;
-      const ready = takeBuffered(this.body);
+      const ready = this.body.takeBuffered?.();
       if (ready === undefined) return undefined;
       this.feed(ready);
     }

@@ -246,6 +246,7 @@ void describe('testing hooks', E2E_SUITE, () => {
     ['mock_testing_context_fallbacks', 'big'],
     ['mock_testing_content_policy_fallbacks', 'safe'],
     ['mock_testing_rate_limit_error', 'backup'],
+    ['mock_timeout', 'backup'],
   ] as const) {
     void test(`${flag} fails the primary without calling it and runs the matching fallback`, async () => {
       const { url, upstreams } = await start({ upstreams: ALL, config: (u) => groups(u, CHAINS) });

@@ -40,18 +40,6 @@ export interface RequestRun<T> {
 }
 
 /**
- * LiteLLM's testing hooks: a body flag makes the primary group fail with that error, without
- * calling (or benching) any deployment, so operators can prove a fallback chain safely.
- */
-const TESTING_HOOKS: readonly (readonly [string, ErrorKind])[] = [
-  ['mock_testing_fallbacks', 'InternalServerError'],
-  ['mock_testing_context_fallbacks', 'ContextWindowExceededError'],
-  ['mock_testing_content_policy_fallbacks', 'ContentPolicyViolationError'],
-  ['mock_testing_rate_limit_error', 'RateLimitError'],
-  ['mock_timeout', 'Timeout'],
-];
-
-/**
  * Serves a request: the asked-for group with its retries, then, when it fails, its fallbacks
  * (serveFallbacks).
  */
@@ -165,15 +153,42 @@ function fallbackTargets(
   return fromClient ?? configuredFallbacks(group, error, core.settings);
 }
 
+/**
+ * LiteLLM's testing hooks: a body flag makes the primary group fail with that error, without
+ * calling (or benching) any deployment, so operators can prove a fallback chain safely.
+ */
 function throwTestingHook(body: GatewayRequestBody, group: string): void {
-  for (const [flag, kind] of TESTING_HOOKS) {
-    if (body[flag] === true) {
-      throw new GatewayError(
-        kind,
-        `litellm.${kind}: This is a mock exception for model group ${group} (${flag}), to test fallbacks`,
-      );
-    }
+  const hook = testingHook(body);
+  if (hook === undefined) return;
+  const [flag, kind] = hook;
+  throw new GatewayError(
+    kind,
+    `litellm.${kind}: This is a mock exception for model group ${group} (${flag}), to test fallbacks`,
+  );
+}
+
+/**
+ * The flag set and its error. Read by name, not as `body[flag]` over a list: a client's bodies
+ * share one shape, so each named read is served by its own inline cache, where the keyed read in
+ * a loop saw five names and took V8's megamorphic lookup for each, on every request.
+ */
+function testingHook(body: GatewayRequestBody): readonly [string, ErrorKind] | undefined {
+  if (body.mock_testing_fallbacks === true) {
+    return ['mock_testing_fallbacks', 'InternalServerError'];
   }
+  if (body.mock_testing_context_fallbacks === true) {
+    return ['mock_testing_context_fallbacks', 'ContextWindowExceededError'];
+  }
+  if (body.mock_testing_content_policy_fallbacks === true) {
+    return ['mock_testing_content_policy_fallbacks', 'ContentPolicyViolationError'];
+  }
+  if (body.mock_testing_rate_limit_error === true) {
+    return ['mock_testing_rate_limit_error', 'RateLimitError'];
+  }
+  if (body.mock_timeout === true) {
+    return ['mock_timeout', 'Timeout'];
+  }
+  return undefined;
 }
 
 function withFallbacksTried(error: GatewayError, failures: readonly string[]): GatewayError {

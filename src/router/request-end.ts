@@ -7,7 +7,7 @@ import type { Operation } from '../core/openai-types.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import type { RouterEvents } from '../core/router-events.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import { randomUUID } from 'node:crypto';
+import { newCallId } from '../core/call-id.ts';
 import { attemptError } from './observe.ts';
 
 /** How a request ended, as the router knows it. */
@@ -39,7 +39,7 @@ export function emitRequestEnd(events: RouterEvents, clock: Clock, end: RequestE
 /** A request's meta before its first attempt: a new call id, nothing tried yet. */
 export function newResponseMeta(group: string, numRetries: number, now: number): ResponseMeta {
   return {
-    callId: randomUUID(),
+    callId: newCallId(),
     group,
     deploymentId: undefined,
     apiBase: undefined,

@@ -3,9 +3,9 @@
  * `{"error":{"message","type","param","code"}}`, with `code` the status as a string (as
  * LiteLLM's proxy sends it). Route handlers, hooks and the SSE writer all come through here.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.ts';
+import { newCallId } from '../core/call-id.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterEngine } from '../router/types.ts';
@@ -114,7 +114,7 @@ export function sendError(
   }
   if (closing) headers.connection = 'close';
   if (error.meta) addMetaHeaders(headers, error.meta, now);
-  else headers['x-litellm-call-id'] = randomUUID();
+  else headers['x-litellm-call-id'] = newCallId();
   if (error.retryAfterMs !== undefined)
     headers['retry-after'] = retryAfterSeconds(error.retryAfterMs);
   return writeJson(reply, error.status, headers, JSON.stringify(errorBody(error)));

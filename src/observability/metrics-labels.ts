@@ -64,11 +64,30 @@ export function headerNumber(
 }
 
 /** Gets the cached value for `key`, building and caching it on first use. */
-export function cached<V>(map: Map<string, V>, key: string, build: () => V): V {
+export function cached<K, V>(map: Map<K, V>, key: K, build: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
     value = build();
     map.set(key, value);
   }
   return value;
+}
+
+/**
+ * cached() under two keys, one map inside another. Per request this beats one joined key: a
+ * string built per request has to be flattened and hashed for every lookup, where a config
+ * name's hash is computed once and a number's costs nothing (~400 instructions a lookup,
+ * callgrind).
+ */
+export function cachedPair<K, V>(
+  map: Map<string, Map<K, V>>,
+  first: string,
+  second: K,
+  build: () => V,
+): V {
+  return cached(
+    cached(map, first, () => new Map<K, V>()),
+    second,
+    build,
+  );
 }

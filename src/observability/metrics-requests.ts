@@ -8,7 +8,7 @@ import type { MetricSet } from './metrics-definitions.ts';
 import type { DeploymentSeries } from './metrics-deployment.ts';
 import type { CountedSeries } from './pending-counter.ts';
 import type { ObservedSeries } from './pending-histogram.ts';
-import { cached } from './metrics-labels.ts';
+import { cached, cachedPair } from './metrics-labels.ts';
 
 export interface RequestSeries {
   /**
@@ -31,33 +31,40 @@ interface Outcome {
 }
 
 export function createRequestSeries(metrics: MetricSet): RequestSeries {
-  const outcomes = new Map<string, Outcome>();
-  const totals = new Map<string, ObservedSeries>();
+  // By requested model, then by status (a number on success) or `status\nerror class`.
+  const outcomes = new Map<string, Map<number | string, Outcome>>();
+  // By requested model, then by the answering deployment's id ('' when none answered).
+  const totals = new Map<string, Map<string, ObservedSeries>>();
   const overheads = new Map<string, ObservedSeries>();
 
   const outcome = (requestedModel: string, status: number, errorClass: string | undefined) =>
-    cached(outcomes, `${requestedModel}\n${status}\n${errorClass ?? ''}`, () => ({
-      proxyTotal: metrics.proxyTotalRequests.series({
-        requested_model: requestedModel,
-        status_code: String(status),
+    cachedPair(
+      outcomes,
+      requestedModel,
+      errorClass === undefined ? status : `${status}\n${errorClass}`,
+      () => ({
+        proxyTotal: metrics.proxyTotalRequests.series({
+          requested_model: requestedModel,
+          status_code: String(status),
+        }),
+        proxyFailed:
+          errorClass === undefined
+            ? undefined
+            : metrics.proxyFailedRequests.series({
+                requested_model: requestedModel,
+                exception_status: String(status),
+                exception_class: errorClass,
+              }),
+        requests: metrics.requests.series({
+          model: requestedModel,
+          status: errorClass ?? 'success',
+        }),
       }),
-      proxyFailed:
-        errorClass === undefined
-          ? undefined
-          : metrics.proxyFailedRequests.series({
-              requested_model: requestedModel,
-              exception_status: String(status),
-              exception_class: errorClass,
-            }),
-      requests: metrics.requests.series({
-        model: requestedModel,
-        status: errorClass ?? 'success',
-      }),
-    }));
+    );
 
   const totalLatency = (requestedModel: string, answered: DeploymentSeries | undefined) => {
     const deployment = answered?.deployment;
-    return cached(totals, `${requestedModel}\n${deployment?.id ?? ''}`, () =>
+    return cachedPair(totals, requestedModel, deployment?.id ?? '', () =>
       metrics.requestTotalLatency.series({
         requested_model: requestedModel,
         model: deployment?.upstreamModel ?? '',

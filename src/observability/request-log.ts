@@ -1,5 +1,6 @@
 import type { LogFn } from 'pino';
 import type { RouterEventMap, RouterEvents } from '../core/router-events.ts';
+import { memoizeString } from '../core/string-memo.ts';
 import type { InfoLineWriter } from './logger.ts';
 
 /** What the request log needs of a logger: pino's `info` (a fastify logger has it too). */
@@ -50,7 +51,8 @@ export function requestLogFields(event: RouterEventMap['request:end']): string {
   const answeredMs = event.ttftMs ?? event.durationMs;
   const overheadMs = Math.max(0, answeredMs - meta.upstreamMs);
   return (
-    `"call_id":${quoteJson(meta.callId)},"operation":"${event.operation}","stream":${event.stream}` +
+    // A call id is a UUID the router made (newCallId): nothing in it to escape.
+    `"call_id":"${meta.callId}","operation":"${event.operation}","stream":${event.stream}` +
     `,"model_group":${jsonString(event.requestedGroup)},"answered_by":${jsonString(meta.group)}` +
     (meta.deploymentId === undefined ? '' : `,"model_id":${jsonString(meta.deploymentId)}`) +
     (meta.apiBase === undefined ? '' : `,"api_base":${jsonString(meta.apiBase)}`) +
@@ -87,26 +89,10 @@ function quoteJson(value: string): string {
 }
 
 /**
- * Strings already quoted, by value: a line's group names, deployment ids and api_bases come from
- * the config and repeat on every line, and the escape test was ~1 µs a line. Bounded in length
- * and count (a client's model name lands here too); when full it starts over, so the strings
- * that repeat are soon back. A value seen once (the call id) goes to quoteJson instead.
+ * quoteJson() for a string likely to come again: a line's group names, deployment ids and
+ * api_bases come from the config and repeat on every line, and the escape test was ~1 µs a line.
  */
-const quoted = new Map<string, string>();
-const QUOTED_MAX_ENTRIES = 1024;
-const QUOTED_MAX_LENGTH = 256;
-
-/** quoteJson() for a string likely to come again. */
-export function jsonString(value: string): string {
-  const known = quoted.get(value);
-  if (known !== undefined) return known;
-  const text = quoteJson(value);
-  if (value.length <= QUOTED_MAX_LENGTH) {
-    if (quoted.size >= QUOTED_MAX_ENTRIES) quoted.clear();
-    quoted.set(value, text);
-  }
-  return text;
-}
+export const jsonString = memoizeString(quoteJson);
 
 /** A number as JSON writes it: a non-finite one is `null`. */
 function jsonNumber(value: number): string {

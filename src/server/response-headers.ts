@@ -1,4 +1,5 @@
 import type { RateLimitSnapshot, ResponseMeta } from '../core/response-meta.ts';
+import { memoizeString } from '../core/string-memo.ts';
 import type { UpstreamHeaders } from '../providers/provider.ts';
 
 /** Response headers as written to the wire; numbers are sent in decimal. */
@@ -77,8 +78,9 @@ export function successHeaders(
 
 /**
  * Group names and ids come from config and may hold any character; percent-encoding the rare
- * unsafe one keeps a header from failing the response.
+ * unsafe one keeps a header from failing the response. Remembered: the same few names come on
+ * every request.
  */
-function headerSafe(value: string): string {
-  return UNSAFE_HEADER_CHAR.test(value) ? encodeURIComponent(value) : value;
-}
+const headerSafe = memoizeString((value) =>
+  UNSAFE_HEADER_CHAR.test(value) ? encodeURIComponent(value) : value,
+);

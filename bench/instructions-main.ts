@@ -1,6 +1,6 @@
 /**
  * `npm run bench:instructions -- [--targets floor,switchyard] [--scenarios json,stream]
- * [--requests n] [--warmup n]`: see instructions.ts.
+ * [--requests n] [--warmup n] [--keep dir]`: see instructions.ts.
  */
 import { parseArgs } from 'node:util';
 import { list, positive, whole } from './bench-options.ts';
@@ -16,7 +16,10 @@ processes run ~50 times slower under valgrind.
   --scenarios <list>    json, stream or both (default json,stream)
   --requests <n>        requests counted per target and scenario (default 2000)
   --warmup <n>          requests sent before counting (default 12000: under valgrind V8
-                        optimises far later than in a real run)`;
+                        optimises far later than in a real run)
+  --keep <dir>          keep each count's callgrind profile and V8 symbol map in <dir>
+                        (<target>-<scenario>.out/.map), to read by function with
+                        bench/callgrind-names.ts`;
 
 let options;
 try {
@@ -27,6 +30,7 @@ try {
       scenarios: { type: 'string' },
       requests: { type: 'string' },
       warmup: { type: 'string' },
+      keep: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -40,6 +44,7 @@ try {
     streams: [...scenarios].map((name) => name === 'stream'),
     requests: whole(positive('requests', values.requests)) ?? 2000,
     warmup: whole(positive('warmup', values.warmup)) ?? 12_000,
+    ...(values.keep === undefined ? {} : { keepDir: values.keep }),
   };
 } catch (error) {
   console.error(`bench:instructions: ${(error as Error).message}\n\n${USAGE}`);

@@ -7,7 +7,7 @@
  * ("Counting instructions").
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchTarget } from './bench-target.ts';
@@ -32,6 +32,12 @@ export interface InstructionOptions {
   readonly requests: number;
   /** Requests sent before counting starts. */
   readonly warmup: number;
+  /**
+   * Where to keep each count's callgrind profile (`<target>-<scenario>.out`) and its process's
+   * V8 symbol map (`<target>-<scenario>.map`, from node's --perf-basic-prof), so that
+   * bench/callgrind-names.ts can name the JavaScript functions in it. Undefined: thrown away.
+   */
+  readonly keepDir?: string;
 }
 
 export interface InstructionCount {
@@ -99,6 +105,7 @@ async function countOne(
   options: InstructionOptions,
   outFile: string,
 ): Promise<InstructionCount> {
+  const keep = options.keepDir;
   const child = await startChild({
     ...spec,
     command: 'valgrind',
@@ -112,6 +119,8 @@ async function countOne(
       `--callgrind-out-file=${outFile}`,
       process.execPath,
       '--single-threaded-gc',
+      // Names for JIT code: written when code is compiled, which is done before the count.
+      ...(keep === undefined ? [] : ['--perf-basic-prof']),
       ...spec.args,
     ],
   });
@@ -135,6 +144,8 @@ async function countOne(
     // The profile is written when the process exits.
     await child.stop();
   }
+  if (keep !== undefined)
+    keepProfile(keep, `${target}-${stream ? 'stream' : 'json'}`, outFile, child.pid);
   const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', outFile], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -165,6 +176,15 @@ export function readCallgrindTotals(annotated: string): { total: number; backgro
 function countOnLine(text: string, pattern: RegExp): number | undefined {
   const digits = pattern.exec(text)?.[1];
   return digits === undefined ? undefined : Number(digits.replaceAll(',', ''));
+}
+
+/** Copies a count's profile and its process's V8 symbol map (node writes it to /tmp) to `dir`. */
+function keepProfile(dir: string, name: string, outFile: string, pid: number): void {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(outFile, join(dir, `${name}.out`));
+  const map = join('/tmp', `perf-${pid}.map`);
+  copyFileSync(map, join(dir, `${name}.map`));
+  rmSync(map, { force: true });
 }
 
 function callgrindControl(state: 'on' | 'off', pid: number): void {

@@ -3,7 +3,12 @@
  * count of Switchyard under valgrind (no number is asserted beyond "something was counted").
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { nameJitFrames, readSymbolMap } from '../bench/callgrind-names.ts';
 import {
   countInstructions,
   formatInstructions,
@@ -51,18 +56,60 @@ void test('the table gives the ratio to the floor for a scenario where both were
   assert.doesNotMatch(table, /stream switchyard \/ floor/);
 });
 
-void test('a tiny count of Switchyard under valgrind', { timeout: 300_000 }, async () => {
-  const lines: string[] = [];
-  const counts = await countInstructions(
-    { targets: new Set(['switchyard']), streams: [false], requests: 20, warmup: 20 },
-    (line) => lines.push(line),
+void test("JIT addresses in a callgrind report are named from V8's code map", () => {
+  const symbols = readSymbolMap(
+    ['1000 40 JS:*route dist/router/router.js:10:3', '2000 10 RegExp:^a+$', 'not a map line'].join(
+      '\n',
+    ),
   );
-  assert.equal(counts.length, 1);
-  const [count] = counts;
-  assert.equal(count?.target, 'switchyard');
-  assert.equal(count?.requests, 20);
-  // Serving a request through Node's HTTP stack takes far more than 10k instructions.
-  assert.ok((count?.perRequest ?? 0) > 10_000, `counted ${count?.perRequest}`);
-  assert.ok((count?.backgroundPerRequest ?? -1) >= 0);
-  assert.match(lines[0] ?? '', /^switchyard json: \d+k instructions per request/);
+  assert.equal(symbols.nameAt(0x1000), 'JS:*route dist/router/router.js:10:3');
+  assert.equal(symbols.nameAt(0x103f), 'JS:*route dist/router/router.js:10:3');
+  assert.equal(symbols.nameAt(0x1040), undefined, 'past the end of the code');
+  assert.equal(symbols.nameAt(0x0fff), undefined);
+  const report = [
+    '  5,000 ( 1.00%)  ???:0x0000000000001010 [???]',
+    '  4,000 ( 0.80%)  ???:0x0000000000002004 [???]',
+    '  3,000 ( 0.60%)  ???:0x0000000000003000 [???]',
+    '  2,000 ( 0.40%)  ???:Builtins_LoadIC [/usr/bin/node]',
+  ].join('\n');
+  assert.equal(
+    nameJitFrames(report, symbols),
+    [
+      '  5,000 ( 1.00%)  JS:*route dist/router/router.js:10:3',
+      '  4,000 ( 0.80%)  RegExp:^a+$',
+      '  3,000 ( 0.60%)  ???:0x0000000000003000 [???]',
+      '  2,000 ( 0.40%)  ???:Builtins_LoadIC [/usr/bin/node]',
+    ].join('\n'),
+  );
 });
+
+void test(
+  'a tiny count of Switchyard under valgrind, its profile kept',
+  { timeout: 300_000 },
+  async (t) => {
+    const keepDir = mkdtempSync(join(tmpdir(), 'switchyard-kept-'));
+    t.after(() => rmSync(keepDir, { recursive: true, force: true }));
+    const lines: string[] = [];
+    const counts = await countInstructions(
+      { targets: new Set(['switchyard']), streams: [false], requests: 20, warmup: 20, keepDir },
+      (line) => lines.push(line),
+    );
+    assert.equal(counts.length, 1);
+    const [count] = counts;
+    assert.equal(count?.target, 'switchyard');
+    assert.equal(count?.requests, 20);
+    // Serving a request through Node's HTTP stack takes far more than 10k instructions.
+    assert.ok((count?.perRequest ?? 0) > 10_000, `counted ${count?.perRequest}`);
+    assert.ok((count?.backgroundPerRequest ?? -1) >= 0);
+    assert.match(lines[0] ?? '', /^switchyard json: \d+k instructions per request/);
+    // The kept profile names JavaScript functions once read with the kept map.
+    const profile = join(keepDir, 'switchyard-json.out');
+    assert.ok(existsSync(profile));
+    const report = execFileSync('callgrind_annotate', ['--inclusive=no', profile], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const symbols = readSymbolMap(readFileSync(join(keepDir, 'switchyard-json.map'), 'utf8'));
+    assert.match(nameJitFrames(report, symbols), /JS:[*^~]?\S/);
+  },
+);

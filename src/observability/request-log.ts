@@ -51,8 +51,7 @@ export function requestLogFields(event: RouterEventMap['request:end']): string {
   const answeredMs = event.ttftMs ?? event.durationMs;
   const overheadMs = Math.max(0, answeredMs - meta.upstreamMs);
   return (
-    // A call id is a UUID the router made (newCallId): nothing in it to escape.
-    `"call_id":"${meta.callId}","operation":"${event.operation}","stream":${event.stream}` +
+    `"call_id":${quoteJson(meta.callId)},"operation":"${event.operation}","stream":${event.stream}` +
     `,"model_group":${jsonString(event.requestedGroup)},"answered_by":${jsonString(meta.group)}` +
     (meta.deploymentId === undefined ? '' : `,"model_id":${jsonString(meta.deploymentId)}`) +
     (meta.apiBase === undefined ? '' : `,"api_base":${jsonString(meta.apiBase)}`) +

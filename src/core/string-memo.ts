@@ -1,16 +1,16 @@
 /**
  * `transform` remembered by input, for strings that come back on every request (group names,
- * deployment ids, api_bases from the config): a Map lookup of a string whose hash V8 already
- * holds is cheaper than a regex test of it. Bounded in count and length, because a client's
+ * deployment ids, api_bases and URLs from the config): a Map lookup of a string whose hash V8
+ * already holds is cheaper than a regex test or a scan of it. Bounded in count and length, because a client's
  * model name can land here too; when full, it starts over, so the strings that repeat are soon
  * back.
  */
-export function memoizeString(
-  transform: (value: string) => string,
+export function memoizeString<T>(
+  transform: (value: string) => T,
   maxEntries = 1024,
   maxLength = 256,
-): (value: string) => string {
-  const memo = new Map<string, string>();
+): (value: string) => T {
+  const memo = new Map<string, T>();
   return (value) => {
     const known = memo.get(value);
     if (known !== undefined) return known;

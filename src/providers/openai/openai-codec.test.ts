@@ -44,6 +44,16 @@ void test('openai encode maps each operation to its path under api_base', () => 
     'http://localhost:11434/v1/completions',
     'http://localhost:11434/v1/embeddings',
   ]);
+  // Remembered per deployment: the same again, and another deployment gets its own.
+  assert.equal(
+    codec.encode(request(CHAT_BODY, { operation: 'embedding', deployment })).url,
+    'http://localhost:11434/v1/embeddings',
+  );
+  const other = testDeployment({ apiBase: 'http://127.0.0.1:8000/v1' });
+  assert.equal(
+    codec.encode(request(CHAT_BODY, { operation: 'chat', deployment: other })).url,
+    'http://127.0.0.1:8000/v1/chat/completions',
+  );
 });
 
 void test('openai encode sends no authorization header without a key', () => {

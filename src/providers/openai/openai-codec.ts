@@ -80,6 +80,22 @@ export function createOpenAICodec(options: OpenAICodecOptions = {}): LabelledHtt
     }
     return headers;
   };
+  // And its URL per operation's path: the same string every call, whose hash V8 keeps for
+  // the transport's lookups, instead of a new one joined per request.
+  const urlsOf = new WeakMap<Deployment, Map<string, string>>();
+  const urlFor = (deployment: Deployment, path: string): string => {
+    let urls = urlsOf.get(deployment);
+    if (urls === undefined) {
+      urls = new Map();
+      urlsOf.set(deployment, urls);
+    }
+    let url = urls.get(path);
+    if (url === undefined) {
+      url = preset.url(deployment, path);
+      urls.set(path, url);
+    }
+    return url;
+  };
 
   return {
     name: preset.name,
@@ -95,7 +111,7 @@ export function createOpenAICodec(options: OpenAICodecOptions = {}): LabelledHtt
         );
       }
       return {
-        url: preset.url(deployment, path),
+        url: urlFor(deployment, path),
         method: 'POST',
         headers: headersFor(deployment),
         body: JSON.stringify(toUpstreamBody(body, deployment.upstreamModel)),

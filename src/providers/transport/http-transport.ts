@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { CancelSignal } from '../../core/cancellation.ts';
+import { memoizeString } from '../../core/string-memo.ts';
 import type { HttpCall } from '../provider.ts';
 import type { HttpResponse, Transport } from './transport.ts';
 import { UndiciExchange } from './undici-exchange.ts';
@@ -42,7 +43,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       if (signal.aborted) return Promise.reject(toTransportError(undefined, signal, call));
       const map = (error: unknown): Error => toTransportError(error, signal, call);
       return new Promise<HttpResponse>((resolve, reject) => {
-        const [origin, path] = splitUrl(call.url);
+        const [origin, path] = splitKnownUrl(call.url);
         const exchange = new UndiciExchange(signal, map, { resolve, reject });
         agent.dispatch(
           { origin, path, method: call.method, headers: call.headers, body: call.body ?? null },
@@ -70,6 +71,9 @@ export function splitUrl(url: string): readonly [origin: string, path: string] {
   const rest = hash === -1 ? url.slice(at) : url.slice(at, hash);
   return [url.slice(0, at), rest.startsWith('/') ? rest : `/${rest}`];
 }
+
+/** splitUrl() remembered: a deployment's URLs repeat on every call (bounded, see memoizeString). */
+const splitKnownUrl = memoizeString(splitUrl, 1024, 2048);
 
 /** An aborted signal's reason: the router's Timeout GatewayError, or whatever the client sent. */
 function abortReason(signal: CancelSignal): unknown {

@@ -120,7 +120,10 @@ async function countOne(
       process.execPath,
       '--single-threaded-gc',
       // Names for JIT code: written when code is compiled, which is done before the count.
-      ...(keep === undefined ? [] : ['--perf-basic-prof']),
+      // The flag also opens V8's own log, which would land in the checkout as isolate-*.log.
+      ...(keep === undefined
+        ? []
+        : ['--perf-basic-prof', '--no-logfile-per-isolate', '--logfile=/dev/null']),
       ...spec.args,
     ],
   });

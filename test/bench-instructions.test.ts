@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,6 +15,7 @@ import {
   readCallgrindTotals,
   type InstructionCount,
 } from '../bench/instructions.ts';
+import { REPO_ROOT } from '../bench/start-targets.ts';
 
 /** The lines of `callgrind_annotate --inclusive=yes` that matter, as valgrind 3.19 prints them. */
 const ANNOTATED = `--------------------------------------------------------------------------------
@@ -89,6 +90,9 @@ void test(
   async (t) => {
     const keepDir = mkdtempSync(join(tmpdir(), 'switchyard-kept-'));
     t.after(() => rmSync(keepDir, { recursive: true, force: true }));
+    // --perf-basic-prof opens V8's log too; it must not land in the checkout.
+    const v8Logs = () => readdirSync(REPO_ROOT).filter((name) => /^isolate-.*\.log$/.test(name));
+    const logsBefore = v8Logs().length;
     const lines: string[] = [];
     const counts = await countInstructions(
       { targets: new Set(['switchyard']), streams: [false], requests: 20, warmup: 20, keepDir },
@@ -111,5 +115,6 @@ void test(
     });
     const symbols = readSymbolMap(readFileSync(join(keepDir, 'switchyard-json.map'), 'utf8'));
     assert.match(nameJitFrames(report, symbols), /JS:[*^~]?\S/);
+    assert.equal(v8Logs().length, logsBefore, 'no isolate-*.log left in the checkout');
   },
 );

@@ -9,8 +9,8 @@ test('x-litellm headers describe the request; config names pass as they are', ()
   assert.equal(headers['x-litellm-model-group'], 'gpt-4o');
   assert.equal(headers['x-litellm-model-id'], 'dep-a');
   assert.equal(headers['x-litellm-model-api-base'], 'https://api.example.com/v1');
-  assert.equal(headers['x-litellm-response-duration-ms'], 250);
-  assert.equal(headers['x-litellm-overhead-duration-ms'], 50);
+  assert.equal(headers['x-litellm-response-duration-ms'], '250');
+  assert.equal(headers['x-litellm-overhead-duration-ms'], '50');
 });
 
 test('a name Node would refuse in a header is percent-encoded, every time it comes', () => {

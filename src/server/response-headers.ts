@@ -23,11 +23,13 @@ export function addMetaHeaders(target: HeaderBag, meta: ResponseMeta, now: numbe
   if (meta.deploymentId !== undefined) target['x-litellm-model-id'] = headerSafe(meta.deploymentId);
   if (meta.apiBase !== undefined) target['x-litellm-model-api-base'] = headerSafe(meta.apiBase);
   target['x-litellm-model-group'] = headerSafe(meta.group);
-  target['x-litellm-attempted-retries'] = meta.attemptedRetries;
-  target['x-litellm-attempted-fallbacks'] = meta.attemptedFallbacks;
-  if (meta.attemptedRetries > 0) target['x-litellm-max-retries'] = meta.maxRetries;
-  target['x-litellm-response-duration-ms'] = durationMs;
-  target['x-litellm-overhead-duration-ms'] = Math.max(0, durationMs - meta.upstreamMs);
+  // Numbers as strings: Node's header check takes a slower path for a number, and converts it
+  // twice (to test it, then to write it).
+  target['x-litellm-attempted-retries'] = String(meta.attemptedRetries);
+  target['x-litellm-attempted-fallbacks'] = String(meta.attemptedFallbacks);
+  if (meta.attemptedRetries > 0) target['x-litellm-max-retries'] = String(meta.maxRetries);
+  target['x-litellm-response-duration-ms'] = String(durationMs);
+  target['x-litellm-overhead-duration-ms'] = String(Math.max(0, durationMs - meta.upstreamMs));
   if (meta.rateLimit !== undefined) addRateLimitHeaders(target, meta.rateLimit);
 }
 

@@ -42,12 +42,12 @@ export function addMetaHeaders(target: HeaderBag, meta: ResponseMeta, now: numbe
  */
 function addRateLimitHeaders(target: HeaderBag, limits: RateLimitSnapshot): void {
   if (limits.limitRequests !== undefined) {
-    target['x-ratelimit-limit-requests'] = limits.limitRequests;
-    target['x-ratelimit-remaining-requests'] = limits.remainingRequests ?? 0;
+    target['x-ratelimit-limit-requests'] = String(limits.limitRequests);
+    target['x-ratelimit-remaining-requests'] = String(limits.remainingRequests ?? 0);
   }
   if (limits.limitTokens !== undefined) {
-    target['x-ratelimit-limit-tokens'] = limits.limitTokens;
-    target['x-ratelimit-remaining-tokens'] = limits.remainingTokens ?? 0;
+    target['x-ratelimit-limit-tokens'] = String(limits.limitTokens);
+    target['x-ratelimit-remaining-tokens'] = String(limits.remainingTokens ?? 0);
   }
 }
 

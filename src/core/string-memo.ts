@@ -1,9 +1,9 @@
 /**
  * `transform` remembered by input, for strings that come back on every request (group names,
- * deployment ids, api_bases and URLs from the config): a Map lookup of a string whose hash V8
- * already holds is cheaper than a regex test or a scan of it. Bounded in count and length, because a client's
- * model name can land here too; when full, it starts over, so the strings that repeat are soon
- * back.
+ * deployment ids, api_bases and URLs from the config, upstream header names): a Map lookup of
+ * a string whose hash V8 already holds is cheaper than a regex test or a scan of it. Bounded in
+ * count and length, because a client's model name or an upstream's header can land here too;
+ * when full, it starts over, so the strings that repeat are soon back.
  */
 export function memoizeString<T>(
   transform: (value: string) => T,

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { CancelSignal } from '../../core/cancellation.ts';
+import { memoizeString } from '../../core/string-memo.ts';
 import type { HttpResponse } from './transport.ts';
 
 /** Body bytes held for a reader that is behind before the upstream socket is paused. */
@@ -299,14 +300,6 @@ export class UndiciExchange
 }
 
 /**
- * Header names as they arrived, mapped to the lower-case name the answer is keyed by, or to ''
- * for a header the answer leaves out. A server sends the same names on every answer: the map
- * spares a lower-casing per header, and the key it gives is one string V8 has seen as a key
- * before. Bounded, since the names come from the network.
- */
-const headerNames = new Map<string, string>();
-const MAX_HEADER_NAMES = 1024;
-/**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe this connection, not the answer: no provider
  * reads them, and none is passed on.
  */
@@ -320,17 +313,17 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** The name `raw` is kept under, or '' when it is left out. */
-function headerName(raw: Buffer): string {
-  const text = raw.toString('latin1');
-  const known = headerNames.get(text);
-  if (known !== undefined) return known;
+/**
+ * A header name as it arrived, mapped to the lower-case name the answer is keyed by, or to ''
+ * for a header the answer leaves out. Remembered: a server sends the same names on every
+ * answer, so this spares a lower-casing per header, and the key it gives is a string V8 has
+ * seen as a key before (bounded, since the names come from the network).
+ */
+const keptName = memoizeString((text) => {
   const lower = text.toLowerCase();
   // A header named __proto__ would set the object's prototype, not a property.
-  const name = HOP_BY_HOP.has(lower) || lower === '__proto__' ? '' : lower;
-  if (headerNames.size < MAX_HEADER_NAMES) headerNames.set(text, name);
-  return name;
-}
+  return HOP_BY_HOP.has(lower) || lower === '__proto__' ? '' : lower;
+});
 
 /**
  * undici's raw header list as one value per header, lower-case names (the first value of a
@@ -339,7 +332,7 @@ function headerName(raw: Buffer): string {
 function firstValues(raw: Buffer[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = headerName(raw[index]!);
+    const name = keptName(raw[index]!.toString('latin1'));
     if (name === '' || Object.hasOwn(out, name)) continue;
     out[name] = raw[index + 1]!.toString('latin1');
   }

@@ -88,6 +88,21 @@ model_list:
     await waitFor(() => upstreams.a.hanging() === 0);
   });
 
+  void test('a stream that ended leaves no idle deadline behind', async () => {
+    const clock = createFakeClock();
+    const { url } = await start({
+      upstreams: ['a'],
+      clock,
+      config: ({ a }) => one(a, '  stream_idle_timeout: 3'),
+    });
+    const response = await chat(url, 'chat-group', { stream: true });
+    assert.equal(response.status, 200);
+    // The mock sends the whole stream at once, so its end reaches the writer without an await.
+    assert.ok((await response.text()).endsWith('data: [DONE]\n\n'));
+    await waitFor(() => clock.pendingTimers() === 0);
+    assert.equal(clock.pendingTimers(), 0);
+  });
+
   void test('a stream that stalls past stream_idle_timeout ends with an error event and no [DONE]', async () => {
     const clock = createFakeClock();
     const { url, upstreams } = await start({

@@ -14,6 +14,14 @@
  */
 export interface TakeBuffered<T> {
   takeBuffered(): T | undefined;
+  /**
+   * The end, reported the same way: true only when nothing is left and `next()` would resolve
+   * `done` at once, and then the end is handled exactly as `next()` would have handled it (so
+   * `next()` resolves `done` afterwards). False whenever `next()` has to be asked: items left,
+   * more to come, a failure to report. Never throws. Without it, a stream's end reached the
+   * consumer through an `await` in every layer, after the last chunk had come synchronously.
+   */
+  takeEnd?(): boolean;
 }
 
 /**

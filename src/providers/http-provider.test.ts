@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { test } from 'node:test';
+import type { TakeBuffered } from '../core/buffered-iterator.ts';
 import type { Deployment } from '../core/deployment.ts';
 import type { ChatCompletionRequest, StreamChunk } from '../core/openai-types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -216,15 +217,35 @@ void test('chunks that came in one read are handed over without a promise, in or
     res.end(['{"n":1}', '{"n":2}', '{"n":3}', '[DONE]'].map((d) => `data: ${d}\n\n`).join(''));
   });
   const stream = await provider.openStream(chatRequest(deployment, { stream: true }));
-  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<StreamChunk> & {
-    takeBuffered(): StreamChunk | undefined;
-  };
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<StreamChunk> &
+    Required<TakeBuffered<StreamChunk>>;
   assert.deepEqual(await chunks.next(), { done: false, value: { n: 1 } });
+  assert.equal(chunks.takeEnd(), false, 'not the end while chunks are left');
   assert.deepEqual(chunks.takeBuffered(), { n: 2 });
   assert.deepEqual(chunks.takeBuffered(), { n: 3 });
-  // The terminator is next()'s to report.
   assert.equal(chunks.takeBuffered(), undefined);
+  // The terminator came in the same read: the end is reported without a promise too.
+  assert.equal(chunks.takeEnd(), true);
   assert.deepEqual(await chunks.next(), { done: true, value: undefined });
+  assert.equal(chunks.takeEnd(), true, 'still the end');
+});
+
+void test('the end is left to next() until the terminator has arrived', async (t) => {
+  let finish: (() => void) | undefined;
+  const { provider, deployment } = await setup(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"n":1}\n\n');
+    finish = () => res.end('data: [DONE]\n\n');
+  });
+  const stream = await provider.openStream(chatRequest(deployment, { stream: true }));
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<StreamChunk> &
+    Required<TakeBuffered<StreamChunk>>;
+  assert.deepEqual(await chunks.next(), { done: false, value: { n: 1 } });
+  assert.equal(chunks.takeBuffered(), undefined);
+  assert.equal(chunks.takeEnd(), false, 'the upstream has not ended yet');
+  const ended = chunks.next();
+  finish?.();
+  assert.deepEqual(await ended, { done: true, value: undefined });
 });
 
 void test('an error event met without a promise is thrown by the next call, after the chunks before it', async (t) => {

@@ -165,7 +165,7 @@ function createChunkIterator(
   response: HttpResponse,
   decoder: StreamDecoder,
   relabel: (error: unknown) => unknown,
-): AsyncIterator<StreamChunk> & TakeBuffered<StreamChunk> {
+): AsyncIterator<StreamChunk> & Required<TakeBuffered<StreamChunk>> {
   const events: MaybeBuffered<SseEvent> = framed[Symbol.asyncIterator]();
   let pending: readonly StreamChunk[] = [];
   let next = 0;
@@ -233,6 +233,15 @@ function createChunkIterator(
         }
         next = 0;
       }
+    },
+    takeEnd() {
+      // As next() would end: nothing pending, nothing deferred, the terminator decoded.
+      if (next < pending.length || deferred !== undefined) return false;
+      if (closed) return true;
+      if (!decoder.done) return false;
+      closed = true;
+      finishQuietly(response);
+      return true;
     },
     return() {
       if (!closed) {

@@ -19,8 +19,12 @@ export async function openStreamSession(
   idleTimeoutMs: number,
   makeIdleError: () => Error,
 ): Promise<StreamSession> {
-  const iterator = stream[Symbol.asyncIterator]();
-  const first = await iterator.next();
+  const iterator: MaybeBuffered<StreamChunk> = stream[Symbol.asyncIterator]();
+  // The first chunk has usually arrived with the headers: taken as it is, without the promise
+  // each layer below would make for it.
+  const ready = iterator.takeBuffered?.();
+  const first =
+    ready === undefined ? await iterator.next() : { done: false as const, value: ready };
   deadline.startIdle(idleTimeoutMs, makeIdleError);
   return new Session(stream.headers, iterator, first, deadline);
 }
@@ -98,6 +102,19 @@ class SessionIterator implements AsyncIterator<StreamChunk, undefined>, TakeBuff
     const chunk = this.upstream.takeBuffered?.();
     if (chunk !== undefined) this.deadline.touch();
     return chunk;
+  }
+
+  takeEnd(): boolean {
+    if (this.finished) return true;
+    const first = this.first;
+    if (first !== undefined) {
+      if (first.done !== true) return false;
+      this.first = undefined;
+    } else if (this.upstream.takeEnd?.() !== true) {
+      return false;
+    }
+    this.end();
+    return true;
   }
 
   async return(): Promise<IteratorResult<StreamChunk, undefined>> {

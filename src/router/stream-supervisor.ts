@@ -114,15 +114,26 @@ class SupervisedStream implements AsyncIterator<StreamChunk, undefined>, TakeBuf
         await this.onFailure(thrown);
         continue;
       }
-      if (result.done === true) {
-        this.settled = true;
-        if (this.judged && this.deployment) this.core.cooldown.recordSuccess(this.deployment);
-        this.endSegment();
-        this.finish(undefined);
-        return DONE;
-      }
+      if (result.done === true) return this.completed();
       if (this.accept(result.value)) return result;
     }
+  }
+
+  /** The end already in hand below, handled as next() would, without a promise. */
+  takeEnd(): boolean {
+    if (this.finished) return true;
+    if (this.current.takeEnd?.() !== true) return false;
+    this.completed();
+    return true;
+  }
+
+  /** The stream ended cleanly: the deployment served it. */
+  private completed(): IteratorReturnResult<undefined> {
+    this.settled = true;
+    if (this.judged && this.deployment) this.core.cooldown.recordSuccess(this.deployment);
+    this.endSegment();
+    this.finish(undefined);
+    return DONE;
   }
 
   /** A chunk already in hand below, checked as next() would, without a promise. */

@@ -59,6 +59,11 @@ export async function writeSseResponse(
       // ready is the next one awaited.
       let chunk = chunks.takeBuffered?.();
       if (chunk === undefined) {
+        // Likewise the end, when the last read brought it.
+        if (chunks.takeEnd?.() === true) {
+          open = false;
+          break;
+        }
         let result: IteratorResult<StreamChunk>;
         try {
           result = await chunks.next();

@@ -1,5 +1,6 @@
 /** Server-sent event streams through the gateway: relayed chunks, commit point, failures. */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import type { MockUpstream } from '../src/testing/index.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
@@ -54,6 +55,28 @@ void describe('streaming', E2E_SUITE, () => {
     assert.equal(response.headers.get('x-litellm-model-group'), 'chat-group');
     assert.equal(response.headers.get('x-litellm-attempted-retries'), '0');
     assertNumericHeader(response, 'x-litellm-response-duration-ms');
+  });
+
+  void test('keeps an HTTP/1.1 connection alive after a stream, and closes an HTTP/1.0 one', async () => {
+    const { url } = await startOneDeployment();
+    const body = JSON.stringify({
+      model: 'chat-group',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const v11 = await rawRequest(url, 'HTTP/1.1', body);
+    assert.match(v11.head, /^HTTP\/1\.1 200 /);
+    assert.match(v11.head, /\r\nconnection: keep-alive\r\n/i);
+    assert.match(v11.head, /\r\ntransfer-encoding: chunked\r\n/i);
+    assert.equal(v11.closedByServer, false);
+    // HTTP/1.0 has no chunked encoding: the end of the body is the end of the connection, and
+    // the header must say so rather than promise keep-alive.
+    const v10 = await rawRequest(url, 'HTTP/1.0', body);
+    assert.match(v10.head, /^HTTP\/1\.1 200 /);
+    assert.match(v10.head, /\r\nconnection: close\r\n/i);
+    assert.doesNotMatch(v10.head, /keep-alive/i);
+    assert.ok(v10.body.endsWith('data: [DONE]\n\n'), v10.body);
+    assert.equal(v10.closedByServer, true);
   });
 
   void test('streams a text completion from /v1/completions', async () => {
@@ -192,3 +215,45 @@ router_settings: { num_retries: 0, mid_stream_fallback: ${midStream}, fallbacks:
     assert.ok(!payloads.includes('[DONE]'));
   });
 });
+
+interface RawAnswer {
+  readonly head: string;
+  readonly body: string;
+  /** The server ended the connection by itself after the answer. */
+  readonly closedByServer: boolean;
+}
+
+/**
+ * One POST over a fresh socket, written by hand so the HTTP version is ours to choose. An
+ * HTTP/1.1 answer is complete at its chunked terminator; an HTTP/1.0 one when the server closes.
+ */
+function rawRequest(url: string, version: string, body: string): Promise<RawAnswer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    let settled = false;
+    const finish = (closedByServer: boolean): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      const split = received.indexOf('\r\n\r\n');
+      resolve({
+        head: received.slice(0, split + 2),
+        body: received.slice(split + 4),
+        closedByServer,
+      });
+    };
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    socket.on('data', (text: string) => {
+      received += text;
+      if (version === 'HTTP/1.1' && received.endsWith('\r\n0\r\n\r\n')) finish(false);
+    });
+    socket.on('end', () => finish(true));
+    socket.write(
+      `POST /v1/chat/completions ${version}\r\nhost: ${hostname}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+}

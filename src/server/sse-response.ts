@@ -111,10 +111,12 @@ function sseHeaders(stream: RouterStream, now: number, closing: boolean): Header
   const headers: HeaderBag = {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
-    connection: closing ? 'close' : 'keep-alive',
     // Tells nginx-style proxies not to buffer the stream.
     'x-accel-buffering': 'no',
   };
+  // Otherwise Node writes `Connection: keep-alive` itself, as for JSON answers (and knows better:
+  // an HTTP/1.0 client, a connection at its request limit), without validating one more header.
+  if (closing) headers.connection = 'close';
   addMetaHeaders(headers, stream.meta, now);
   addUpstreamHeaders(headers, stream.upstreamHeaders);
   return headers;

@@ -85,7 +85,7 @@ export function formatReport(results: BenchResults): string {
     `Switchyard benchmark, ${results.startedAt} (${results.elapsedS.toFixed(0)} s)`,
     `machine: ${m.cpus} x ${m.cpuModel}, ${mb(m.totalMemoryBytes)} MB, node ${m.node}, ${m.platform}, ulimit -n ${m.fdLimit ?? '?'}`,
     `load: autocannon, ${results.options.amount === undefined ? `${results.options.durationS} s` : `${results.options.amount} requests`} per run, ` +
-      `${results.options.rounds} round(s); latency and TTFT: ${results.options.probeSamples} sequential requests (p50; added = minus direct)`,
+      `${results.options.rounds} round(s); latency and TTFT: ${results.options.probeSamples} sequential requests per target in ${results.options.probeBlocks} interleaved blocks (p50; added = minus direct)`,
     '',
     table(summaryRows(results)),
     '',

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { BenchTarget } from '../bench/bench-target.ts';
 import { runProbes } from '../bench/probe.ts';
 
@@ -37,6 +37,19 @@ function targetOf(name: string, server: Server): BenchTarget {
   };
 }
 
+/** Two recording servers, closed after the test, as targets `a` and `b`. */
+async function startTwoTargets(
+  t: TestContext,
+): Promise<{ arrivals: string[]; targets: BenchTarget[] }> {
+  const arrivals: string[] = [];
+  const servers = [
+    await startRecordingServer('a', arrivals),
+    await startRecordingServer('b', arrivals),
+  ];
+  t.after(() => Promise.all(servers.map((server) => new Promise((done) => server.close(done)))));
+  return { arrivals, targets: [targetOf('a', servers[0]!), targetOf('b', servers[1]!)] };
+}
+
 /** The arrivals as runs of one name: ['a', 'a', 'b'] is [['a', 2], ['b', 1]]. */
 function runsOf(arrivals: readonly string[]): [string, number][] {
   const runs: [string, number][] = [];
@@ -49,13 +62,7 @@ function runsOf(arrivals: readonly string[]): [string, number][] {
 }
 
 void test('probes take turns block by block and measure every request', async (t) => {
-  const arrivals: string[] = [];
-  const servers = [
-    await startRecordingServer('a', arrivals),
-    await startRecordingServer('b', arrivals),
-  ];
-  t.after(() => Promise.all(servers.map((server) => new Promise((done) => server.close(done)))));
-  const targets = [targetOf('a', servers[0]!), targetOf('b', servers[1]!)];
+  const { arrivals, targets } = await startTwoTargets(t);
 
   const results = await runProbes(targets, { stream: true, samples: 10, warmup: 2, blocks: 4 });
 
@@ -81,13 +88,7 @@ void test('probes take turns block by block and measure every request', async (t
 });
 
 void test('without blocks, one target is probed after the other', async (t) => {
-  const arrivals: string[] = [];
-  const servers = [
-    await startRecordingServer('a', arrivals),
-    await startRecordingServer('b', arrivals),
-  ];
-  t.after(() => Promise.all(servers.map((server) => new Promise((done) => server.close(done)))));
-  const targets = [targetOf('a', servers[0]!), targetOf('b', servers[1]!)];
+  const { arrivals, targets } = await startTwoTargets(t);
 
   const results = await runProbes(targets, { stream: false, samples: 5, warmup: 1 });
 

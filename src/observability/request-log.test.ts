@@ -95,6 +95,25 @@ test('a ready line respects the logger level, read at each line', () => {
   assert.equal((JSON.parse(lines[0]!) as { service: string }).service, 'switchyard');
 });
 
+test('a ready line carries the time it was written, to the millisecond', (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 1_796_681_290_533 });
+  const lines: string[] = [];
+  const logger = createLogger({ destination: { write: (line) => void lines.push(line) } });
+  const writeLine = infoLineWriter(logger);
+  assert.ok(writeLine);
+  const timeOf = (line: string | undefined) => (JSON.parse(line ?? '') as { time: number }).time;
+  writeLine.write(requestLogFields(requestEnd()), 'request');
+  writeLine.write(requestLogFields(requestEnd()), 'request');
+  t.mock.timers.tick(1);
+  writeLine.write(requestLogFields(requestEnd()), 'request');
+  t.mock.timers.tick(2_000);
+  writeLine.write(requestLogFields(requestEnd()), 'request');
+  assert.deepEqual(
+    lines.map(timeOf),
+    [1_796_681_290_533, 1_796_681_290_533, 1_796_681_290_534, 1_796_681_292_534],
+  );
+});
+
 test('loggers not made by createLogger get no line writer', () => {
   const logger = createLogger({ destination: { write: () => undefined } });
   assert.equal(infoLineWriter(logger.child({ component: 'x' })), undefined);

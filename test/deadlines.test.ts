@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createFakeClock, type MockUpstream } from '../src/testing/index.ts';
+import type { StreamChunk } from '../src/core/openai-types.ts';
+import { Router } from '../src/index.ts';
+import { createFakeClock, startMockUpstream, type MockUpstream } from '../src/testing/index.ts';
 import { advanceUntil } from './helpers/fake-time.ts';
 import { E2E_SUITE, useGateways } from './helpers/gateway-fixture.ts';
 import {
@@ -13,6 +15,7 @@ import {
   expectOpenAiError,
   readUntilError,
   sseData,
+  streamedText,
   waitFor,
 } from './helpers/http.ts';
 
@@ -164,5 +167,58 @@ router_settings: { num_retries: 3, overall_timeout: 4, fallbacks: [{ slow: [spar
     assert.equal(await chatContent(ok), 'Hello from a');
     const sent = upstreams.a.requests().at(-1)?.body as Record<string, unknown>;
     assert.equal('overall_timeout' in sent, false);
+  });
+});
+
+void describe('a slow consumer of a stream', () => {
+  void test('is not an idle upstream: the stream goes on and the deployment gets no failure', async (t) => {
+    const clock = createFakeClock();
+    // ~2 MB of text: more than the transport queues and the loopback socket hold, so the
+    // upstream is still sending when the consumer stops pulling.
+    const upstream = await startMockUpstream({ reply: 'word '.repeat(400_000) });
+    const router = new Router(
+      {
+        model_list: [
+          {
+            model_name: 'chat-group',
+            litellm_params: {
+              model: 'openai/gpt-4o-mini',
+              api_base: upstream.baseUrl,
+              api_key: 'k',
+            },
+            model_info: { id: 'dep-a' },
+          },
+        ],
+        router_settings: { stream_idle_timeout: 3, allowed_fails: 0, num_retries: 0 },
+      },
+      { clock },
+    );
+    t.after(async () => {
+      await router.close();
+      await upstream.close();
+    });
+    const benched: unknown[] = [];
+    router.events.on('cooldown', (event) => benched.push(event));
+    const ended: (string | undefined)[] = [];
+    router.events.on('request:end', (event) => ended.push(event.error?.kind));
+
+    const stream = await router.routeStream('chat', {
+      model: 'chat-group',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    const chunks = stream[Symbol.asyncIterator]();
+    let text = streamedText([(await chunks.next()).value as StreamChunk]);
+    // The consumer stops pulling for longer than stream_idle_timeout: the gateway is not
+    // waiting on the upstream, whose socket is paused by back-pressure.
+    await clock.advanceAsync(10_000);
+    for (;;) {
+      const result = await chunks.next();
+      if (result.done === true) break;
+      text += streamedText([result.value]);
+    }
+    assert.equal(text.length, 'word '.repeat(400_000).length);
+    assert.deepEqual(benched, []);
+    assert.deepEqual(ended, [undefined]);
   });
 });

@@ -45,19 +45,21 @@ void test('the budget running out aborts with the attempt error; dispose stops t
   assert.equal(disposed.signal.aborted, false);
 });
 
-void test('a sliding deadline aborts idleMs after the last touch, not after the first', () => {
+void test('an idle deadline aborts idleMs into a wait for the upstream, not after the first', () => {
   const clock = createFakeClock(0);
   const deadline = new AttemptDeadline(clock, 1_000, timeout, undefined);
   deadline.startIdle(100, () => new Error('stalled'));
+  deadline.waitStarted();
   clock.advance(80);
-  deadline.touch();
+  deadline.waitEnded();
+  deadline.waitStarted();
   clock.advance(80);
   assert.equal(deadline.signal.aborted, false);
   clock.advance(20);
   assert.match(String(deadline.signal.reason), /stalled/);
 });
 
-void test('a first-chunk timer due within the idle budget is kept, and the stall still ends idleMs after the last touch', () => {
+void test('a first-chunk timer due within the idle budget is kept, and a stall still ends idleMs into its wait', () => {
   const clock = createFakeClock(0);
   const deadline = new AttemptDeadline(clock, 1_000, timeout, undefined);
   clock.advance(900);
@@ -65,8 +67,24 @@ void test('a first-chunk timer due within the idle budget is kept, and the stall
   deadline.startIdle(5_000, () => new Error('stalled'));
   assert.equal(clock.pendingTimers(), 1);
   clock.advance(2_000);
-  deadline.touch();
+  deadline.waitStarted();
   clock.advance(4_999);
+  assert.equal(deadline.signal.aborted, false);
+  clock.advance(1);
+  assert.match(String(deadline.signal.reason), /stalled/);
+});
+
+void test('time nobody waits for the upstream does not count: a slow consumer is no stall', () => {
+  const clock = createFakeClock(0);
+  const deadline = new AttemptDeadline(clock, 1_000, timeout, undefined);
+  deadline.startIdle(100, () => new Error('stalled'));
+  // The consumer takes chunks already read, or is held up by its own client, for 10 budgets.
+  clock.advance(1_000);
+  assert.equal(deadline.signal.aborted, false);
+  assert.equal(clock.pendingTimers(), 1, 'the timer sleeps on, one at a time');
+  // Then it waits, and the upstream stays silent for the whole budget.
+  deadline.waitStarted();
+  clock.advance(99);
   assert.equal(deadline.signal.aborted, false);
   clock.advance(1);
   assert.match(String(deadline.signal.reason), /stalled/);
@@ -77,6 +95,7 @@ void test('a first-chunk timer due after the idle budget is replaced by one for 
   const deadline = new AttemptDeadline(clock, 60_000, timeout, undefined);
   clock.advance(100);
   deadline.startIdle(1_000, () => new Error('stalled'));
+  deadline.waitStarted();
   assert.equal(clock.pendingTimers(), 1);
   clock.advance(999);
   assert.equal(deadline.signal.aborted, false);

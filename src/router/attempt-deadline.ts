@@ -45,11 +45,13 @@ function unwatch(deadlines: AttemptDeadline[], deadline: AttemptDeadline): void 
  * or when its budget runs out (with the attempt's own Timeout error). One Cancellation (an
  * AbortSignal only on demand) and one timer per attempt, no per-attempt closures but the timer's.
  *
- * A stream's idle deadline is a sliding one: every chunk `touch()`es it, and the timer is not
- * re-armed per chunk (a clearTimeout + setTimeout per chunk was a measurable share of a
- * stream's cost). When the timer fires it checks how long ago the last chunk came and, if that
- * was within the budget, sleeps for the rest of it. Same outcome as re-arming on every chunk:
- * the abort happens exactly `idleMs` after the last chunk.
+ * A stream's idle deadline bounds how long the gateway waits for the upstream's next chunk. It
+ * counts only while someone waits (`waitStarted()` to `waitEnded()`): a consumer that is slow to
+ * pull (a client that reads slowly, so back-pressure pauses the upstream) is not an idle
+ * upstream, and a stall it caused must not be blamed on the deployment. The timer is not
+ * re-armed per wait (a clearTimeout + setTimeout per read was a measurable share of a stream's
+ * cost): when it fires it checks whether a wait is on and how long it has lasted, and otherwise
+ * sleeps for the rest of the budget. The abort happens exactly `idleMs` into a wait.
  */
 export class AttemptDeadline {
   private readonly cancellation = new Cancellation();
@@ -57,8 +59,10 @@ export class AttemptDeadline {
   /** When the armed timer fires (epoch ms); meaningful while `cancelTimer` is set. */
   private firesAt = 0;
   private budgetMs: number;
-  private lastActivity = 0;
-  /** True once the sliding (idle) mode is on: a firing timer then checks for activity. */
+  /** When the current wait for the upstream began (epoch ms); meaningful while `waiting`. */
+  private waitingSince = 0;
+  private waiting = false;
+  /** True once the sliding (idle) mode is on: a firing timer then checks for a wait. */
   private sliding = false;
   /** The deadlines waiting on the same client signal, this one among them until disposed. */
   private siblings: AttemptDeadline[] | undefined;
@@ -95,15 +99,14 @@ export class AttemptDeadline {
   }
 
   /**
-   * Switches to a sliding deadline of `idleMs` (a stream past its first chunk), timed from now;
-   * a later timeout aborts with `makeError()`.
+   * Switches to an idle deadline of `idleMs` (a stream past its first chunk): from now on only
+   * waits for the upstream count, and one lasting `idleMs` aborts with `makeError()`.
    */
   startIdle(idleMs: number, makeError: () => Error): void {
     this.makeError = makeError;
     this.budgetMs = idleMs;
     this.sliding = true;
     const now = this.clock.now();
-    this.lastActivity = now;
     // A timer that fires within the idle budget anyway (the first-chunk deadline is usually
     // shorter) is kept: when it fires it sleeps for whatever is left of the budget. That saves
     // a clearTimeout and a setTimeout per stream.
@@ -112,9 +115,15 @@ export class AttemptDeadline {
     if (!this.cancellation.aborted) this.arm(idleMs);
   }
 
-  /** Something arrived: the sliding deadline counts from now. */
-  touch(): void {
-    this.lastActivity = this.clock.now();
+  /** The consumer waits for the upstream's next chunk: the idle deadline counts from now. */
+  waitStarted(): void {
+    this.waiting = true;
+    this.waitingSince = this.clock.now();
+  }
+
+  /** The upstream answered the wait (a chunk, its end or a failure). */
+  waitEnded(): void {
+    this.waiting = false;
   }
 
   /** Cancels the timer and detaches from the client's signal; call when the work is done. */
@@ -134,9 +143,14 @@ export class AttemptDeadline {
   private fire(): void {
     this.cancelTimer = undefined;
     if (this.sliding) {
-      const quietMs = this.clock.now() - this.lastActivity;
-      if (quietMs < this.budgetMs) {
-        this.arm(this.budgetMs - quietMs);
+      // Nobody is waiting on the upstream: whatever holds the stream up is not the upstream.
+      if (!this.waiting) {
+        this.arm(this.budgetMs);
+        return;
+      }
+      const waitedMs = this.clock.now() - this.waitingSince;
+      if (waitedMs < this.budgetMs) {
+        this.arm(this.budgetMs - waitedMs);
         return;
       }
     }

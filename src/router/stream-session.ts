@@ -5,9 +5,10 @@ import type { AttemptDeadline } from './attempt-deadline.ts';
 
 /**
  * A stream past its commit point. The first chunk is already in hand (or the upstream sent an
- * empty stream); iterating yields it, then the rest, each chunk restarting the idle deadline.
- * A stall aborts the upstream call with the idle Timeout error, which the iterator throws;
- * stopping early (`return()`) releases the upstream connection and the timer.
+ * empty stream); iterating yields it, then the rest, each wait for the upstream bounded by the
+ * idle deadline (a consumer slow to pull is not a wait). A stall aborts the upstream call with
+ * the idle Timeout error, which the iterator throws; stopping early (`return()`) releases the
+ * upstream connection and the timer.
  */
 export interface StreamSession extends AsyncIterable<StreamChunk> {
   readonly upstreamHeaders: UpstreamHeaders;
@@ -75,6 +76,7 @@ class SessionIterator implements AsyncIterator<StreamChunk, undefined>, TakeBuff
       return first;
     }
     let result: IteratorResult<StreamChunk>;
+    this.deadline.waitStarted();
     try {
       result = await this.upstream.next();
     } catch (error) {
@@ -85,8 +87,8 @@ class SessionIterator implements AsyncIterator<StreamChunk, undefined>, TakeBuff
       await this.upstream.return?.();
       throw error;
     }
+    this.deadline.waitEnded();
     if (result.done === true) return this.end();
-    this.deadline.touch();
     return result;
   }
 
@@ -99,9 +101,8 @@ class SessionIterator implements AsyncIterator<StreamChunk, undefined>, TakeBuff
       this.first = undefined;
       return first.value;
     }
-    const chunk = this.upstream.takeBuffered?.();
-    if (chunk !== undefined) this.deadline.touch();
-    return chunk;
+    // Already read: no wait, so nothing for the idle deadline.
+    return this.upstream.takeBuffered?.();
   }
 
   takeEnd(): boolean {

@@ -43,6 +43,12 @@ export interface BuildServerOptions {
   readonly version?: string;
   /** Served on `GET /metrics`. Default: none (the route is not registered). */
   readonly metrics?: MetricsExporter;
+  /**
+   * How long a stream waits for a client that takes none of what was sent before its
+   * connection is closed (as nginx's `send_timeout`), in ms. Default: 60 s. The gateway passes
+   * `stream_idle_timeout`: the longest a stream may stand still, whichever side holds it up.
+   */
+  readonly clientStallTimeoutMs?: number;
 }
 
 export interface GatewayServer {
@@ -57,6 +63,9 @@ export interface GatewayServer {
    */
   readonly drain: () => Promise<void>;
 }
+
+/** BuildServerOptions.clientStallTimeoutMs when not given: stream_idle_timeout's default. */
+export const DEFAULT_CLIENT_STALL_TIMEOUT_MS = 60_000;
 
 export function buildServer(options: BuildServerOptions): GatewayServer {
   const { engine, general } = options;
@@ -86,6 +95,7 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
     guard: createAuthGuard(general.masterKey),
     version: options.version ?? packageJson.version,
     startedAtSeconds: Math.floor(clock.now() / 1000),
+    clientStallTimeoutMs: options.clientStallTimeoutMs ?? DEFAULT_CLIENT_STALL_TIMEOUT_MS,
   };
 
   // Every body is read as JSON, whatever its content-type: LiteLLM's proxy does the same, so a

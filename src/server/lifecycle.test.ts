@@ -336,11 +336,15 @@ void describe('slow client', () => {
     return last;
   }
 
-  void test('a client that stops reading stops the stream being pulled; reading again resumes it', async () => {
-    const total = 3_000;
-    // ~25 MB of events: far more than the loopback socket buffers can hold.
-    const piece = 'x'.repeat(8 * 1024);
+  const total = 3_000;
+  // ~25 MB of events: far more than the loopback socket buffers can hold.
+  const piece = 'x'.repeat(8 * 1024);
+
+  /** An engine whose stream has `total` big chunks; counts the pulls and notes the release. */
+  function bigStream(): { engine: StubEngine; pulled: () => number; released: Promise<void> } {
     let pulled = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     const engine = createStubEngine();
     engine.answerStream = () =>
       Promise.resolve({
@@ -351,15 +355,24 @@ void describe('slow client', () => {
             pulled += 1;
             return Promise.resolve({ done: false as const, value: chunk(piece) });
           },
-          return: () => Promise.resolve({ done: true as const, value: undefined }),
+          return: () => {
+            release();
+            return Promise.resolve({ done: true as const, value: undefined });
+          },
         }),
       });
+    return { engine, pulled: () => pulled, released };
+  }
+
+  void test('a client that stops reading stops the stream being pulled; reading again resumes it', async () => {
+    const stream = bigStream();
+    const { engine } = stream;
     const gateway = start(engine);
     const port = await listen(gateway);
     const { response } = post(port, '/v1/chat/completions', STREAM_BODY);
     const message = await response;
     const head = await readUntil(message, piece);
-    const whilePaused = await settled(() => pulled);
+    const whilePaused = await settled(stream.pulled);
     assert.ok(
       whilePaused < total,
       `pulled ${whilePaused} of ${total} while the client read nothing`,
@@ -368,6 +381,48 @@ void describe('slow client', () => {
     const events = sseData(head + (await readAll(message)));
     assert.equal(events.at(-1), '[DONE]');
     assert.equal(events.length, total + 1);
-    assert.equal(pulled, total);
+    assert.equal(stream.pulled(), total);
+  });
+
+  void test('a client that takes nothing for the stall timeout is disconnected, and its stream let go', async () => {
+    const clock = createFakeClock(START_MS);
+    const stream = bigStream();
+    server = buildServer({
+      engine: stream.engine,
+      general: GENERAL,
+      clock,
+      clientStallTimeoutMs: 5_000,
+    });
+    const port = await listen(server);
+    const { response } = post(port, '/v1/chat/completions', STREAM_BODY);
+    const message = await response;
+    // Should a check fail with the connection still open, it is cut here: closing the server
+    // afterwards would wait for it.
+    try {
+      await readUntil(message, piece);
+      const whilePaused = await settled(stream.pulled);
+      assert.ok(whilePaused < total);
+      let released = false;
+      void stream.released.then(() => (released = true));
+      clock.advance(4_999);
+      await settled(() => (released ? 1 : 0));
+      assert.equal(released, false, 'not before the stall timeout');
+      clock.advance(1);
+      await settled(() => (released ? 1 : 0));
+      assert.equal(released, true, 'let go at the stall timeout');
+      // What the client had not read is still on its side of the connection, then it ends:
+      // without [DONE], the answer incomplete.
+      let text = '';
+      message.setEncoding('utf8');
+      message.on('data', (piece: string) => (text += piece));
+      const failure = new Promise<Error>((resolve) => message.once('error', resolve));
+      message.resume();
+      assert.match((await failure).message, /aborted/);
+      assert.equal(message.complete, false);
+      assert.notEqual(sseData(text).at(-1), '[DONE]');
+      assert.equal(stream.pulled(), whilePaused, 'nothing more is pulled for a client that left');
+    } finally {
+      message.destroy();
+    }
   });
 });

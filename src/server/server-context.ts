@@ -16,4 +16,6 @@ export interface ServerContext {
   readonly version: string;
   /** When the server was built, epoch seconds: the `created` of every model entry. */
   readonly startedAtSeconds: number;
+  /** How long a stream waits for a client that takes nothing before closing it, ms. */
+  readonly clientStallTimeoutMs: number;
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { Clock } from '../core/clock.ts';
 import type { MaybeBuffered } from '../core/buffered-iterator.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
 import { formatSseData, SSE_DONE } from '../providers/transport/sse.ts';
@@ -16,6 +17,15 @@ export interface SseResponseOptions {
   readonly log: FastifyBaseLogger;
   /** The server is draining: the connection closes after this stream (ServerLifecycle). */
   readonly closing: boolean;
+  /** Times the wait for a client that has stopped reading. */
+  readonly clock: Clock;
+  /**
+   * How long the client may take none of what was sent before its connection is closed, as
+   * nginx's `send_timeout` does: a client that stops reading holds its upstream stream up by
+   * back-pressure, and is not to keep it forever. It is then treated as gone (no verdict on
+   * the deployment).
+   */
+  readonly clientStallTimeoutMs: number;
 }
 
 /**
@@ -89,7 +99,7 @@ export async function writeSseResponse(
       // The client is slower than the upstream: wait for it before taking more.
       if (full) {
         full = false;
-        if (!(await drained(response))) break;
+        if (!(await drained(response, options.clock, options.clientStallTimeoutMs))) break;
       }
     }
     // Stopping early cancels the upstream.
@@ -133,15 +143,22 @@ function endWithError(response: ServerResponse, error: unknown, options: SseResp
   response.end(formatSseData(errorBody(described)));
 }
 
-/** Resolves true once the client has taken the buffered data, false if it left first. */
-function drained(response: ServerResponse): Promise<boolean> {
+/**
+ * Resolves true once the client has taken the buffered data, false if it left first or took
+ * nothing for `stallMs` (its connection is then closed).
+ */
+function drained(response: ServerResponse, clock: Clock, stallMs: number): Promise<boolean> {
   if (response.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
+    // Closing the connection fires 'close' below, and the client's abort signal with it.
+    const cancelStall = clock.setTimer(() => response.destroy(), stallMs);
     const onDrain = (): void => {
+      cancelStall();
       response.off('close', onClose);
       resolve(true);
     };
     const onClose = (): void => {
+      cancelStall();
       response.off('drain', onDrain);
       resolve(false);
     };

@@ -61,6 +61,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     clock,
     logger: logger ?? false,
     metrics,
+    clientStallTimeoutMs: plan.settings.streamIdleTimeoutMs,
   });
   let url: string;
   try {

@@ -27,7 +27,7 @@ export function createInferenceHandler(
   context: ServerContext,
   modelSource: ModelSource = 'body',
 ): (request: FastifyRequest<InferenceRoute>, reply: FastifyReply) => Promise<FastifyReply> {
-  const { engine, clock, models, lifecycle } = context;
+  const { engine, clock, models, lifecycle, clientStallTimeoutMs } = context;
   const streams = operation !== 'embedding';
 
   return async function handleInference(request, reply) {
@@ -49,6 +49,8 @@ export function createInferenceHandler(
         now: clock.now(),
         log: request.log,
         closing: lifecycle.isDraining(),
+        clock,
+        clientStallTimeoutMs,
       });
       return reply;
     }

@@ -3,6 +3,7 @@
  * Time moves only on a fake clock; the tests wait for real events (a request held upstream).
  */
 import assert from 'node:assert/strict';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
 import type { StreamChunk } from '../src/core/openai-types.ts';
 import { Router } from '../src/index.ts';
@@ -89,6 +90,39 @@ model_list:
     assert.ok(text.endsWith('data: [DONE]\n\n'));
     assert.equal(upstreams.b.hits().total, 1);
     await waitFor(() => upstreams.a.hanging() === 0);
+  });
+
+  void test('a client that stops reading is cut after stream_idle_timeout, with no verdict on the deployment', async () => {
+    const clock = createFakeClock();
+    const { url, upstreams } = await start({
+      upstreams: ['a'],
+      clock,
+      config: ({ a }) => one(a, '  stream_idle_timeout: 3\n  allowed_fails: 0\n  num_retries: 0'),
+    });
+    // ~24 MB: more than the loopback socket buffers on both sides hold, so the gateway is soon
+    // waiting for its client.
+    upstreams.a.setReply('word '.repeat(4_800_000));
+    const message = await openStream(url);
+    try {
+      const head = await firstBytes(message);
+      assert.match(head, /^data: /);
+      // The stream's idle deadline, then the writer's wait for its client once it is behind.
+      await waitFor(() => clock.pendingTimers() === 2);
+      await clock.advanceAsync(2_999);
+      assert.equal(clock.pendingTimers(), 2, 'not cut before stream_idle_timeout');
+      await clock.advanceAsync(1);
+      // What the client had not read is still on its side; then the answer ends, cut.
+      const { text, error } = await readRest(message);
+      assert.match(error?.message ?? '', /aborted/);
+      assert.ok(!text.endsWith('data: [DONE]\n\n'), 'the stream was cut, not finished');
+    } finally {
+      message.destroy();
+    }
+    // The deployment was not held responsible: with allowed_fails 0 a failure would bench it.
+    upstreams.a.setReply('ok');
+    const response = await chat(url, 'chat-group');
+    assert.equal(response.status, 200);
+    assert.equal(upstreams.a.hits().total, 2);
   });
 
   void test('a stream that ended leaves no idle deadline behind', async () => {
@@ -222,3 +256,44 @@ void describe('a slow consumer of a stream', () => {
     assert.deepEqual(ended, [undefined]);
   });
 });
+
+/** A streamed chat request over its own connection; resolves at the response's headers. */
+function openStream(url: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    request.on('response', resolve);
+    request.on('error', reject);
+    request.end(
+      JSON.stringify({
+        model: 'chat-group',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    );
+  });
+}
+
+/** The first bytes of `message`, which is then left paused: the client stops reading. */
+function firstBytes(message: IncomingMessage): Promise<string> {
+  message.setEncoding('utf8');
+  return new Promise((resolve) => {
+    message.once('data', (text: string) => {
+      message.pause();
+      resolve(text);
+    });
+  });
+}
+
+/** Reads what is left of `message` to its end, or to the error that ends it. */
+function readRest(message: IncomingMessage): Promise<{ text: string; error?: Error }> {
+  return new Promise((resolve) => {
+    let text = '';
+    message.on('data', (piece: string) => (text += piece));
+    message.once('end', () => resolve({ text }));
+    message.once('error', (error) => resolve({ text, error }));
+    message.resume();
+  });
+}

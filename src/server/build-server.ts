@@ -12,6 +12,7 @@ import {
 } from 'fastify';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { GeneralSettings } from '../config/plan.ts';
+import { ROUTER_DEFAULTS } from '../config/router-settings.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { MetricsExporter } from '../observability/metrics.ts';
@@ -44,9 +45,10 @@ export interface BuildServerOptions {
   /** Served on `GET /metrics`. Default: none (the route is not registered). */
   readonly metrics?: MetricsExporter;
   /**
-   * How long a stream waits for a client that takes none of what was sent before its
-   * connection is closed (as nginx's `send_timeout`), in ms. Default: 60 s. The gateway passes
-   * `stream_idle_timeout`: the longest a stream may stand still, whichever side holds it up.
+   * How long a stream waits for a client to take what is queued for it before its connection
+   * is closed (as nginx's `send_timeout`), in ms. Default: `stream_idle_timeout`'s, 60 s; the
+   * gateway passes the configured one: the longest a stream may stand still, whichever side
+   * holds it up.
    */
   readonly clientStallTimeoutMs?: number;
 }
@@ -63,9 +65,6 @@ export interface GatewayServer {
    */
   readonly drain: () => Promise<void>;
 }
-
-/** BuildServerOptions.clientStallTimeoutMs when not given: stream_idle_timeout's default. */
-export const DEFAULT_CLIENT_STALL_TIMEOUT_MS = 60_000;
 
 export function buildServer(options: BuildServerOptions): GatewayServer {
   const { engine, general } = options;
@@ -95,7 +94,7 @@ export function buildServer(options: BuildServerOptions): GatewayServer {
     guard: createAuthGuard(general.masterKey),
     version: options.version ?? packageJson.version,
     startedAtSeconds: Math.floor(clock.now() / 1000),
-    clientStallTimeoutMs: options.clientStallTimeoutMs ?? DEFAULT_CLIENT_STALL_TIMEOUT_MS,
+    clientStallTimeoutMs: options.clientStallTimeoutMs ?? ROUTER_DEFAULTS.streamIdleTimeoutMs,
   };
 
   // Every body is read as JSON, whatever its content-type: LiteLLM's proxy does the same, so a

@@ -20,10 +20,10 @@ export interface SseResponseOptions {
   /** Times the wait for a client that has stopped reading. */
   readonly clock: Clock;
   /**
-   * How long the client may take none of what was sent before its connection is closed, as
-   * nginx's `send_timeout` does: a client that stops reading holds its upstream stream up by
-   * back-pressure, and is not to keep it forever. It is then treated as gone (no verdict on
-   * the deployment).
+   * How long the client may leave what is queued for it untaken (a write's worth beyond what
+   * the network holds) before its connection is closed, as nginx's `send_timeout` does: a
+   * client that stops reading holds its upstream stream up by back-pressure, and is not to
+   * keep it forever. It is then treated as gone (no verdict on the deployment).
    */
   readonly clientStallTimeoutMs: number;
 }
@@ -144,8 +144,8 @@ function endWithError(response: ServerResponse, error: unknown, options: SseResp
 }
 
 /**
- * Resolves true once the client has taken the buffered data, false if it left first or took
- * nothing for `stallMs` (its connection is then closed).
+ * Resolves true once the client has taken the buffered data, false if it left first or had not
+ * taken it within `stallMs` (its connection is then closed).
  */
 function drained(response: ServerResponse, clock: Clock, stallMs: number): Promise<boolean> {
   if (response.destroyed) return Promise.resolve(false);

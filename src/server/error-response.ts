@@ -9,7 +9,7 @@ import { newCallId } from '../core/call-id.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterEngine } from '../router/types.ts';
-import { addMetaHeaders, type HeaderBag } from './response-headers.ts';
+import { addMetaHeaders, putHeader, type HeaderList } from './response-headers.ts';
 import { writeJson } from './write-json.ts';
 
 export interface OpenAiErrorBody {
@@ -108,15 +108,18 @@ export function sendError(
   // What fastify has already set on the reply stays: after a body it could not read (too
   // large, not JSON) it asks for `connection: close`, since the client may still be sending,
   // and the direct write below would otherwise drop it.
-  const headers: HeaderBag = {};
+  const headers: HeaderList = [];
   for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) {
+      headers.push(name, Array.isArray(value) ? value.join(', ') : String(value));
+    }
   }
-  if (closing) headers.connection = 'close';
+  if (closing) putHeader(headers, 'connection', 'close');
   if (error.meta) addMetaHeaders(headers, error.meta, now);
-  else headers['x-litellm-call-id'] = newCallId();
-  if (error.retryAfterMs !== undefined)
-    headers['retry-after'] = retryAfterSeconds(error.retryAfterMs);
+  else headers.push('x-litellm-call-id', newCallId());
+  if (error.retryAfterMs !== undefined) {
+    headers.push('retry-after', String(retryAfterSeconds(error.retryAfterMs)));
+  }
   return writeJson(reply, error.status, headers, JSON.stringify(errorBody(error)));
 }
 

@@ -1,22 +1,65 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { successHeaders } from './response-headers.ts';
+import { putHeader, successHeaders } from './response-headers.ts';
 import { meta, START_MS } from './stub-engine.test-helper.ts';
 
+/** The list as pairs, in order, as Node writes them. */
+function pairs(list: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let at = 0; at < list.length; at += 2) out.push([list[at]!, list[at + 1]!]);
+  return out;
+}
+
 test('x-litellm headers describe the request; config names pass as they are', () => {
-  const headers = successHeaders(meta(), {}, START_MS);
-  assert.equal(headers['x-litellm-call-id'], 'call-123');
-  assert.equal(headers['x-litellm-model-group'], 'gpt-4o');
-  assert.equal(headers['x-litellm-model-id'], 'dep-a');
-  assert.equal(headers['x-litellm-model-api-base'], 'https://api.example.com/v1');
-  assert.equal(headers['x-litellm-response-duration-ms'], '250');
-  assert.equal(headers['x-litellm-overhead-duration-ms'], '50');
+  const headers = new Map(pairs(successHeaders(meta(), {}, START_MS)));
+  assert.equal(headers.get('x-litellm-call-id'), 'call-123');
+  assert.equal(headers.get('x-litellm-model-group'), 'gpt-4o');
+  assert.equal(headers.get('x-litellm-model-id'), 'dep-a');
+  assert.equal(headers.get('x-litellm-model-api-base'), 'https://api.example.com/v1');
+  assert.equal(headers.get('x-litellm-response-duration-ms'), '250');
+  assert.equal(headers.get('x-litellm-overhead-duration-ms'), '50');
 });
 
 test('a name Node would refuse in a header is percent-encoded, every time it comes', () => {
   for (let round = 0; round < 2; round++) {
-    const headers = successHeaders(meta({ group: 'grüße', deploymentId: 'a\nb' }), {}, START_MS);
-    assert.equal(headers['x-litellm-model-group'], 'gr%C3%BC%C3%9Fe');
-    assert.equal(headers['x-litellm-model-id'], 'a%0Ab');
+    const list = successHeaders(meta({ group: 'grüße', deploymentId: 'a\nb' }), {}, START_MS);
+    const headers = new Map(pairs(list));
+    assert.equal(headers.get('x-litellm-model-group'), 'gr%C3%BC%C3%9Fe');
+    assert.equal(headers.get('x-litellm-model-id'), 'a%0Ab');
   }
+});
+
+test("upstream headers pass as llm_provider-*; the group's own rate limits win over the upstream's", () => {
+  const list = successHeaders(
+    meta({
+      rateLimit: {
+        limitRequests: 100,
+        remainingRequests: 99,
+        limitTokens: undefined,
+        remainingTokens: undefined,
+      },
+    }),
+    {
+      'x-ratelimit-limit-requests': '5000',
+      'x-ratelimit-limit-tokens': '80000',
+      'x-request-id': 'r1',
+    },
+    START_MS,
+  );
+  const written = pairs(list).filter(([name]) => !name.startsWith('x-litellm-'));
+  assert.deepEqual(written, [
+    ['x-ratelimit-limit-requests', '100'],
+    ['x-ratelimit-remaining-requests', '99'],
+    ['llm_provider-x-ratelimit-limit-requests', '5000'],
+    ['llm_provider-x-ratelimit-limit-tokens', '80000'],
+    ['x-ratelimit-limit-tokens', '80000'],
+    ['llm_provider-x-request-id', 'r1'],
+  ]);
+});
+
+test('putHeader replaces a value in place and appends a new name', () => {
+  const list = ['connection', 'keep-alive', 'x-a', '1'];
+  putHeader(list, 'connection', 'close');
+  putHeader(list, 'retry-after', '3');
+  assert.deepEqual(list, ['connection', 'close', 'x-a', '1', 'retry-after', '3']);
 });

@@ -6,7 +6,7 @@ import type { StreamChunk } from '../core/openai-types.ts';
 import { formatSseData, SSE_DONE } from '../providers/transport/sse.ts';
 import type { RouterStream } from '../router/types.ts';
 import { describeError, errorBody } from './error-response.ts';
-import { addMetaHeaders, addUpstreamHeaders, type HeaderBag } from './response-headers.ts';
+import { addMetaHeaders, addUpstreamHeaders, type HeaderList } from './response-headers.ts';
 
 /** Text waiting for the end of the turn that is written at once (UTF-16 units, ~bytes). */
 const FLUSH_CHARS = 16 * 1024;
@@ -117,16 +117,19 @@ export async function writeSseResponse(
   }
 }
 
-function sseHeaders(stream: RouterStream, now: number, closing: boolean): HeaderBag {
-  const headers: HeaderBag = {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
+function sseHeaders(stream: RouterStream, now: number, closing: boolean): HeaderList {
+  const headers: HeaderList = [
+    'content-type',
+    'text/event-stream',
+    'cache-control',
+    'no-cache',
     // Tells nginx-style proxies not to buffer the stream.
-    'x-accel-buffering': 'no',
-  };
+    'x-accel-buffering',
+    'no',
+  ];
   // Otherwise Node writes `Connection: keep-alive` itself, as for JSON answers (and knows better:
   // an HTTP/1.0 client, a connection at its request limit), without validating one more header.
-  if (closing) headers.connection = 'close';
+  if (closing) headers.push('connection', 'close');
   addMetaHeaders(headers, stream.meta, now);
   addUpstreamHeaders(headers, stream.upstreamHeaders);
   return headers;

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { HeaderBag } from './response-headers.ts';
+import type { HeaderList } from './response-headers.ts';
 
 /** The type fastify gives a serialised object, kept for answers written without it. */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -13,11 +13,15 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export function writeJson(
   reply: FastifyReply,
   status: number,
-  headers: HeaderBag,
+  headers: HeaderList,
   text: string,
 ): FastifyReply {
-  headers['content-type'] = JSON_CONTENT_TYPE;
-  headers['content-length'] = Buffer.byteLength(text);
+  headers.push(
+    'content-type',
+    JSON_CONTENT_TYPE,
+    'content-length',
+    String(Buffer.byteLength(text)),
+  );
   reply.hijack();
   reply.raw.writeHead(status, headers).end(text);
   return reply;

@@ -58,7 +58,7 @@ export function createInferenceHandler(
     // An answer that came through unchanged is sent as the text it came in: no re-serialising.
     const text = sourceTextOf(result.body) ?? JSON.stringify(result.body);
     const headers = successHeaders(result.meta, result.upstreamHeaders, clock.now());
-    if (lifecycle.isDraining()) headers.connection = 'close';
+    if (lifecycle.isDraining()) headers.push('connection', 'close');
     return writeJson(reply, 200, headers, text);
   };
 }

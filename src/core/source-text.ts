@@ -72,6 +72,33 @@ export function forwardedChunk(json: string): StreamChunk {
   return chunk as unknown as StreamChunk;
 }
 
+/**
+ * Whole SSE events passed on as they came, framing included (`data: <json>\n\n`, one or more):
+ * what an OpenAI-format upstream sent in one read, when every event in it is a plain chunk
+ * (RouteOptions.forwardChunks). Written to the client as it is; it has no fields to read.
+ */
+class ForwardedEvents {
+  readonly #framed: string;
+
+  constructor(framed: string) {
+    this.#framed = framed;
+  }
+
+  static framedOf(value: object): string | undefined {
+    return #framed in value ? value.#framed : undefined;
+  }
+}
+
+/** A chunk that stands for the events in `framed`, to be written as they are. */
+export function forwardedEvents(framed: string): StreamChunk {
+  return new ForwardedEvents(framed) as unknown as StreamChunk;
+}
+
+/** The events a forwardedEvents() chunk stands for, framing included; undefined for others. */
+export function framedEventsOf(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? ForwardedEvents.framedOf(value) : undefined;
+}
+
 /** `value` is about to change: its source text no longer describes it. */
 export function forgetSourceText(value: object): void {
   SourceText.forget(value);

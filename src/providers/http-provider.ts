@@ -35,7 +35,7 @@ export function createHttpProvider(
   transport: Transport,
 ): Provider {
   const label = codec.errorLabel ?? codec.name;
-  const frame = codec.frameStream ?? readSseEvents;
+  const frameStream = codec.frameStream;
 
   /** Sends the call and returns a 2xx answer; any other status is mapped and thrown. */
   async function exchange(request: ProviderRequest): Promise<HttpResponse> {
@@ -132,8 +132,14 @@ export function createHttpProvider(
       );
       const relabel = (error: unknown): unknown =>
         labelConnectionError(error, label, request.deployment.id);
+      // A codec with its own framing reads the body itself; server-sent events may come to the
+      // decoder a read at a time (StreamDecoder.takesRun).
+      const events =
+        frameStream === undefined
+          ? readSseEvents(response.body, decoder.takesRun)
+          : frameStream(response.body);
       // One iterator per stream: the body can be read only once.
-      const iterator = createChunkIterator(frame(response.body), response, decoder, relabel);
+      const iterator = createChunkIterator(events, response, decoder, relabel);
       return new UpstreamStream(keptHeaders(response.headers), iterator);
     },
   };

@@ -76,6 +76,11 @@ export interface HttpCall {
 export interface SseEvent {
   readonly event: string | undefined;
   readonly data: string;
+  /**
+   * `data` holds whole events as they came, framing included (`data: …\n\n`, one or more):
+   * a read the decoder's StreamDecoder.takesRun accepted, handed over unparsed.
+   */
+  readonly run?: boolean;
 }
 
 export interface StreamDecoderOptions {
@@ -94,6 +99,13 @@ export interface StreamDecoder {
   decode(event: SseEvent): readonly StreamChunk[];
   /** True once the upstream's terminator (e.g. `[DONE]`) was seen. */
   readonly done: boolean;
+  /**
+   * Whether the decoder takes `text`, whole SSE events decoded from one network read, as a
+   * single run event (SseEvent.run) instead of event by event: for a decoder that forwards an
+   * upstream already in the gateway's format, and can tell from the text alone that every
+   * event in it is one to pass on. Optional; SSE framing only (readSseEvents).
+   */
+  readonly takesRun?: (text: string) => boolean;
   /**
    * Chunks to emit when the body ends cleanly without a terminator (Gemini sends none; its
    * usage arrives on the last event, which the decoder cannot know is last). Optional.

@@ -22,9 +22,11 @@ export interface RouteOptions {
   /**
    * Streams only: the caller writes each chunk out as text (formatSseData) and never reads its
    * fields, as the gateway's SSE writer does. Chunks an OpenAI-format upstream sent may then
-   * come unparsed: objects without fields that carry only their text (sourceTextOf). The router
-   * still parses what it needs itself (errors, usage, and every chunk when mid-stream fallback
-   * may continue the stream). Default false: every chunk is a parsed object.
+   * come unparsed: objects without fields that carry only their text (sourceTextOf), or that
+   * stand for all the events of one upstream read, framing included, when each of them is such
+   * a chunk (formatSseData writes them as they came). The router still parses what it needs
+   * itself (errors, usage, and every chunk when mid-stream fallback may continue the stream).
+   * Default false: every chunk is a parsed object.
    */
   readonly forwardChunks?: boolean;
 }

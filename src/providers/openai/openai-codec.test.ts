@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { GatewayRequestBody } from '../../core/openai-types.ts';
 import { sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { formatSseData } from '../transport/sse.ts';
+import { formatSseData, SSE_DONE } from '../transport/sse.ts';
 import type { ProviderRequest } from '../provider.ts';
 import { jsonFixture, sseFixture, TEST_API_KEY, testDeployment } from './fixtures/fixtures.ts';
 import { createOpenAICodec, HOSTED_VLLM_PRESET } from './openai-codec.ts';
@@ -259,6 +259,59 @@ void test('forwarding, the openai stream decoder leaves plain chunks unparsed bu
   );
   assert.deepEqual(decoder.decode({ event: undefined, data: '[DONE]' }), []);
   assert.equal(decoder.done, true);
+});
+
+void test('forwarding, the openai stream decoder takes a read of plain chunks whole, as it came', () => {
+  const decoder = codec.createStreamDecoder('chat', testDeployment(), { forwardOnly: true });
+  const takesRun = decoder.takesRun;
+  assert.ok(takesRun, 'a forwarding decoder takes runs');
+  const one = '{"id":"c-1","choices":[{"index":0,"delta":{"content":"say \\"error\\""}}]}';
+  const two = '{"id":"c-1","choices":[],"usage":null}';
+  const run = `data: ${one}\n\ndata: ${two}\n\n`;
+  assert.equal(takesRun(run), true);
+  const [chunk] = decoder.decode({ event: undefined, data: run, run: true });
+  assert.deepEqual(Object.keys(chunk!), [], 'no fields: nobody reads them');
+  assert.equal(formatSseData(chunk), run, 'written as it came');
+  assert.equal(decoder.done, false);
+
+  // The terminator last: the chunks before it, and the end.
+  const [last, ...rest] = decoder.decode({
+    event: undefined,
+    data: `${run}${SSE_DONE}`,
+    run: true,
+  });
+  assert.equal(formatSseData(last), run);
+  assert.deepEqual(rest, []);
+  assert.equal(decoder.done, true);
+  assert.equal(takesRun(SSE_DONE), true);
+
+  // Anything the decoder must read or reject goes event by event.
+  for (const text of [
+    `data: ${one}\n\ndata: {"id":"c-1","usage":{"prompt_tokens":1,"completion_tokens":2}}\n\n`,
+    `data: ${one}\n\ndata: {"choices":[],"usage":{"completion_tokens":2}}\n\n${SSE_DONE}`,
+    `data: {"error":{"message":"overloaded"}}\n\n`,
+    `event: error\ndata: ${one}\n\n`,
+    `: keep-alive\n\ndata: ${one}\n\n`,
+    `data: ${one}\r\n\r\n`,
+    `data: {"id":"c-1",\ndata: "choices":[]}\n\n`,
+    `data: \n\n`,
+    `data: not json\n\n`,
+    `${SSE_DONE}data: ${one}\n\n`,
+  ]) {
+    assert.equal(takesRun(text), false, JSON.stringify(text));
+  }
+  // Without forwarding, chunks are parsed one by one.
+  assert.equal(codec.createStreamDecoder('chat', testDeployment()).takesRun, undefined);
+});
+
+void test('forwarding, a chunk with `"usage":null` is passed on unparsed; one with usage is read', () => {
+  const decoder = codec.createStreamDecoder('chat', testDeployment(), { forwardOnly: true });
+  for (const data of ['{"id":"c-1","choices":[],"usage":null}', '{"id":"c-1","usage": null}']) {
+    const [chunk] = decoder.decode({ event: undefined, data });
+    assert.deepEqual(Object.keys(chunk!), [], data);
+  }
+  const counted = '{"id":"c-1","usage":null,"x":{"usage":{"prompt_tokens":1}}}';
+  assert.equal(decoder.decode({ event: undefined, data: counted })[0]?.id, 'c-1');
 });
 
 void test('openai stream decoder reads data with whitespace around it', () => {

@@ -2,8 +2,8 @@ import type { Deployment } from '../../core/deployment.ts';
 import type { StreamChunk } from '../../core/openai-types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent, StreamDecoder } from '../provider.ts';
-import { forwardedChunk } from '../../core/source-text.ts';
-import { rememberStreamChunkText } from '../transport/sse.ts';
+import { forwardedChunk, forwardedEvents } from '../../core/source-text.ts';
+import { rememberStreamChunkText, SSE_DONE } from '../transport/sse.ts';
 import {
   asObject,
   mapOpenAIError,
@@ -39,11 +39,24 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
       now(),
     );
 
+  /**
+   * Whole events takesRun accepted: plain chunks, perhaps the terminator last. One chunk stands
+   * for them all, written as they came.
+   */
+  const decodeRun = (text: string): readonly StreamChunk[] => {
+    if (!text.endsWith(SSE_DONE)) return [forwardedEvents(text)];
+    decoder.done = true;
+    const chunks = text.slice(0, text.length - SSE_DONE.length);
+    return chunks === '' ? [] : [forwardedEvents(chunks)];
+  };
+
   // `done` is a plain field, not a getter: V8 gives an object literal with a getter a
   // dictionary of properties, and decode() is called on it for every chunk.
-  const decoder = {
+  const decoder: StreamDecoder & { done: boolean } = {
     done: false,
+    takesRun: forwardOnly ? isPlainRun : undefined,
     decode(event: SseEvent): readonly StreamChunk[] {
+      if (event.run === true) return decodeRun(event.data);
       const data = trimmed(event.data);
       if (data === '[DONE]') {
         decoder.done = true;
@@ -95,9 +108,42 @@ function isPlainChunk(data: string): boolean {
     data.charCodeAt(0) === 0x7b &&
     data.charCodeAt(data.length - 1) === 0x7d &&
     data.indexOf('\n') === -1 &&
-    !mentions(data, '"u', 'sage"') &&
+    !mentionsUsage(data) &&
     !mentions(data, '"e', 'rror"')
   );
+}
+
+/**
+ * Whether `text`, whole events from one read (it ends with a blank line), holds plain chunks
+ * only, as isPlainChunk() judges one, perhaps with the terminator last: every event a single
+ * `data: {…}` line. Anything else (a comment, an `event:` or `id:` field, data over several
+ * lines, CRLF, an error, usage, a keep-alive) goes to the parser and decode() event by event.
+ * One pass over the events, then one search of the text per key: where event by event, each
+ * was searched on its own.
+ */
+function isPlainRun(text: string): boolean {
+  // The terminator may close the run; the events before it are checked.
+  const length = text.endsWith(SSE_DONE) ? text.length - SSE_DONE.length : text.length;
+  for (let at = 0; at < length;) {
+    if (!text.startsWith('data: {', at)) return false;
+    const end = text.indexOf('\n', at);
+    if (text.charCodeAt(end - 1) !== 0x7d || text.charCodeAt(end + 1) !== 0x0a) return false;
+    at = end + 2;
+  }
+  // JSON text never holds a raw carriage return: one here is a line break of the framing.
+  return text.indexOf('\r') === -1 && !mentionsUsage(text) && !mentions(text, '"e', 'rror"');
+}
+
+/**
+ * Whether `data` has a `usage` key with a value. `"usage":null`, which OpenAI puts on every
+ * chunk of a stream with `include_usage` but the last, carries nothing to count.
+ */
+function mentionsUsage(data: string): boolean {
+  for (let at = data.indexOf('sage"'); at !== -1; at = data.indexOf('sage"', at + 1)) {
+    if (!data.startsWith('"u', at - 2)) continue;
+    if (!data.startsWith('sage":null', at) && !data.startsWith('sage": null', at)) return true;
+  }
+  return false;
 }
 
 /**

@@ -26,10 +26,10 @@ const TRANSCRIPT =
   'data: [DONE]\n\n';
 
 const EXPECTED: SseEvent[] = [
-  { event: undefined, data: '{"n":1}' },
-  { event: 'error', data: '{"n":2}' },
-  { event: undefined, data: 'line one\nline two' },
-  { event: undefined, data: '[DONE]' },
+  { event: undefined, data: '{"n":1}', run: false },
+  { event: 'error', data: '{"n":2}', run: false },
+  { event: undefined, data: 'line one\nline two', run: false },
+  { event: undefined, data: '[DONE]', run: false },
 ];
 
 void test('readSseEvents parses events, names and multi-line data, skipping comments', async () => {
@@ -61,20 +61,20 @@ void test('readSseEvents keeps a multi-byte character split across chunks intact
     bytes.subarray(emoji + 2),
   ];
   assert.deepEqual(await collect(chunksOf(...parts)), [
-    { event: undefined, data: '{"content":"wörld 👋"}' },
+    { event: undefined, data: '{"content":"wörld 👋"}', run: false },
   ]);
 });
 
 void test('readSseEvents accepts CRLF line endings', async () => {
   assert.deepEqual(await collect(chunksOf('data: a\r\n\r\ndata: b\r\n\r\n')), [
-    { event: undefined, data: 'a' },
-    { event: undefined, data: 'b' },
+    { event: undefined, data: 'a', run: false },
+    { event: undefined, data: 'b', run: false },
   ]);
 });
 
 void test('readSseEvents drops an event left unterminated when the body ends', async () => {
   assert.deepEqual(await collect(chunksOf('data: whole\n\ndata: half')), [
-    { event: undefined, data: 'whole' },
+    { event: undefined, data: 'whole', run: false },
   ]);
 });
 
@@ -111,12 +111,44 @@ void test('formatSseData output parses back to the same value', async () => {
 void test('readSseEvents hands the rest of a read over without a promise, never reading ahead', async () => {
   const events = readSseEvents(chunksOf('data: a\n\ndata: b\n\ndata: c\n\n', 'data: d\n\n'));
   assert.equal(events.takeBuffered(), undefined, 'nothing is read before next()');
-  assert.deepEqual(await events.next(), { done: false, value: { event: undefined, data: 'a' } });
-  assert.deepEqual(events.takeBuffered(), { event: undefined, data: 'b' });
-  assert.deepEqual(events.takeBuffered(), { event: undefined, data: 'c' });
+  assert.deepEqual(await events.next(), {
+    done: false,
+    value: { event: undefined, data: 'a', run: false },
+  });
+  assert.deepEqual(events.takeBuffered(), { event: undefined, data: 'b', run: false });
+  assert.deepEqual(events.takeBuffered(), { event: undefined, data: 'c', run: false });
   // The second read has not happened: it is next()'s to make.
   assert.equal(events.takeBuffered(), undefined);
-  assert.deepEqual(await events.next(), { done: false, value: { event: undefined, data: 'd' } });
+  assert.deepEqual(await events.next(), {
+    done: false,
+    value: { event: undefined, data: 'd', run: false },
+  });
   assert.equal(events.takeBuffered(), undefined);
   assert.deepEqual(await events.next(), { done: true, value: undefined });
+});
+
+void test('readSseEvents hands a read of whole events that takesRun accepts over as one run', async () => {
+  const seen: string[] = [];
+  const takesRun = (text: string): boolean => {
+    seen.push(text);
+    return !text.includes('skip');
+  };
+  const reads = [
+    'data: {"n":1}\n\ndata: {"n":2}\n\n', // whole events: one run
+    'data: {"n":3}\n\ndata: {"n', // ends inside an event: parsed
+    '":4}\n\n', // ends on a boundary, but the parser held part of the event: parsed
+    'data: {"n":5}\n\n', // back on a boundary: a run again
+    'data: skip\n\n', // declined: parsed
+  ];
+  const events: SseEvent[] = [];
+  for await (const event of readSseEvents(chunksOf(...reads), takesRun)) events.push(event);
+  assert.deepEqual(events, [
+    { event: undefined, data: 'data: {"n":1}\n\ndata: {"n":2}\n\n', run: true },
+    { event: undefined, data: '{"n":3}', run: false },
+    { event: undefined, data: '{"n":4}', run: false },
+    { event: undefined, data: 'data: {"n":5}\n\n', run: true },
+    { event: undefined, data: 'skip', run: false },
+  ]);
+  // Only reads that begin and end on event boundaries were offered.
+  assert.deepEqual(seen, [reads[0], reads[3], reads[4]]);
 });

@@ -7,7 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import type { MaybeBuffered, TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { EventSourceMessage } from 'eventsource-parser';
-import { rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
+import { framedEventsOf, rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent } from '../provider.ts';
 
@@ -23,10 +23,11 @@ export const SSE_DONE = 'data: [DONE]\n\n';
 /**
  * One SSE `data` event carrying `json`: `data: <json>\n\n`. Serialised JSON never contains a
  * raw newline; a chunk's remembered source text is used only when it has none either (see
- * rememberStreamChunkText).
+ * rememberStreamChunkText). A chunk made of whole events as they came (forwardedEvents) is
+ * written as it is.
  */
 export function formatSseData(json: unknown): string {
-  return `data: ${sourceTextOf(json) ?? JSON.stringify(json)}\n\n`;
+  return framedEventsOf(json) ?? `data: ${sourceTextOf(json) ?? JSON.stringify(json)}\n\n`;
 }
 
 /**
@@ -44,11 +45,16 @@ export function rememberStreamChunkText(chunk: object, data: string): void {
  * character split between network chunks survives. An event still unterminated when the body
  * ends is dropped, as the spec requires. Errors of `body` propagate unchanged. Stopping early
  * (`return()`) stops the body too.
+ *
+ * With `takesRun` (StreamDecoder.takesRun), a read that starts and ends on event boundaries and
+ * that `takesRun` accepts is handed over whole, as one run event (SseEvent.run), unparsed: an
+ * upstream in the gateway's own format is forwarded without framing each event apart and back.
  */
 export function readSseEvents(
   body: AsyncIterable<Uint8Array>,
+  takesRun?: (text: string) => boolean,
 ): AsyncIterableIterator<SseEvent> & TakeBuffered<SseEvent> {
-  return new SseEventIterator(body[Symbol.asyncIterator]());
+  return new SseEventIterator(body[Symbol.asyncIterator](), takesRun);
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -63,13 +69,15 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
   private head = 0;
   private overflow = false;
   private ended = false;
+  /** The parser holds nothing: what it was fed ended on an event boundary (or it was fed none). */
+  private atBoundary = true;
   // StringDecoder rather than TextDecoder: the same handling of a character split between reads,
   // without opening an ICU converter per stream (measured: ~1.5 µs per stream, ~1 µs per read).
   private readonly decoder = new StringDecoder('utf8');
   private readonly parser = createParser({
     maxBufferSize: MAX_EVENT_CHARS,
     onEvent: (message: EventSourceMessage) => {
-      this.queue.push({ event: message.event, data: message.data });
+      this.queue.push({ event: message.event, data: message.data, run: false });
     },
     onError: (error) => {
       // Unknown fields and bad `retry:` values are ignored, as browsers do; only a runaway
@@ -78,7 +86,10 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
     },
   });
 
-  constructor(private readonly body: MaybeBuffered<Uint8Array>) {}
+  constructor(
+    private readonly body: MaybeBuffered<Uint8Array>,
+    private readonly takesRun: ((text: string) => boolean) | undefined,
+  ) {}
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -121,7 +132,17 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
   }
 
   private feed(bytes: Uint8Array): void {
-    this.parser.feed(this.decoder.write(bytes));
+    const text = this.decoder.write(bytes);
+    if (text === '') return;
+    // A read of whole events (it ends with the blank line that closes one, and the parser holds
+    // no part of an earlier one) may go to the decoder as it is.
+    const whole = text.endsWith('\n\n');
+    if (whole && this.atBoundary && this.takesRun?.(text) === true) {
+      this.queue.push({ event: undefined, data: text, run: true });
+      return;
+    }
+    this.parser.feed(text);
+    this.atBoundary = whole;
   }
 
   /** A runaway event: the body is stopped and the stream fails. */

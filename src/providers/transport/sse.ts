@@ -6,7 +6,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import type { MaybeBuffered, TakeBuffered } from '../../core/buffered-iterator.ts';
-import type { EventSourceMessage } from 'eventsource-parser';
+import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
 import { framedEventsOf, rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent } from '../provider.ts';
@@ -74,17 +74,8 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
   // StringDecoder rather than TextDecoder: the same handling of a character split between reads,
   // without opening an ICU converter per stream (measured: ~1.5 µs per stream, ~1 µs per read).
   private readonly decoder = new StringDecoder('utf8');
-  private readonly parser = createParser({
-    maxBufferSize: MAX_EVENT_CHARS,
-    onEvent: (message: EventSourceMessage) => {
-      this.queue.push({ event: message.event, data: message.data, run: false });
-    },
-    onError: (error) => {
-      // Unknown fields and bad `retry:` values are ignored, as browsers do; only a runaway
-      // buffer is fatal.
-      if (error.type === 'max-buffer-size-exceeded') this.overflow = true;
-    },
-  });
+  /** Made for the first text that is not a run: a stream forwarded in runs never needs one. */
+  private parser: EventSourceParser | undefined;
 
   constructor(
     private readonly body: MaybeBuffered<Uint8Array>,
@@ -109,7 +100,8 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
       const read = await this.body.next();
       if (read.done === true) {
         this.ended = true;
-        this.parser.feed(this.decoder.end());
+        const rest = this.decoder.end();
+        if (rest !== '') this.parse(rest);
         continue;
       }
       this.feed(read.value);
@@ -141,8 +133,23 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
       this.queue.push({ event: undefined, data: text, run: true });
       return;
     }
-    this.parser.feed(text);
+    this.parse(text);
     this.atBoundary = whole;
+  }
+
+  private parse(text: string): void {
+    this.parser ??= createParser({
+      maxBufferSize: MAX_EVENT_CHARS,
+      onEvent: (message: EventSourceMessage) => {
+        this.queue.push({ event: message.event, data: message.data, run: false });
+      },
+      onError: (error) => {
+        // Unknown fields and bad `retry:` values are ignored, as browsers do; only a runaway
+        // buffer is fatal.
+        if (error.type === 'max-buffer-size-exceeded') this.overflow = true;
+      },
+    });
+    this.parser.feed(text);
   }
 
   /** A runaway event: the body is stopped and the stream fails. */

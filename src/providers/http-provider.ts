@@ -117,12 +117,15 @@ export function createHttpProvider(
       const body = codec.decode(request.operation, payload, request.deployment);
       // The codec passed the answer through as it came (OpenAI's format is the gateway's).
       if (body === payload) rememberSourceText(body, text);
-      return { body, headers: keptHeaders(response.headers) };
+      return { body, headers: keptHeaders(response) };
     },
 
     async openStream(request) {
       const response = await exchange(withStream(request, true));
-      if (response.headers['content-type']?.includes('application/json') === true) {
+      const contentType = response.header
+        ? response.header('content-type')
+        : response.headers['content-type'];
+      if (contentType?.includes('application/json') === true) {
         throw await notAStream(response, request);
       }
       const decoder = codec.createStreamDecoder(
@@ -140,7 +143,7 @@ export function createHttpProvider(
           : frameStream(response.body);
       // One iterator per stream: the body can be read only once.
       const iterator = createChunkIterator(events, response, decoder, relabel);
-      return new UpstreamStream(keptHeaders(response.headers), iterator);
+      return new UpstreamStream(keptHeaders(response), iterator);
     },
   };
 }
@@ -299,10 +302,15 @@ function labelConnectionError(error: unknown, label: string, deploymentId: strin
   );
 }
 
-function keptHeaders(headers: Readonly<Record<string, string>>): UpstreamHeaders {
+/** The upstream headers passed on to the router, decoding no others where the response can. */
+function keptHeaders(response: HttpResponse): UpstreamHeaders {
+  if (response.pickHeaders) return response.pickHeaders(isKeptHeader);
+  const { headers } = response;
   const out: Record<string, string> = {};
-  for (const name in headers) {
-    if (KEPT_HEADERS.has(name) || name.startsWith(KEPT_PREFIX)) out[name] = headers[name]!;
-  }
+  for (const name in headers) if (isKeptHeader(name)) out[name] = headers[name]!;
   return out;
+}
+
+function isKeptHeader(name: string): boolean {
+  return KEPT_HEADERS.has(name) || name.startsWith(KEPT_PREFIX);
 }

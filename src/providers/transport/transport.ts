@@ -11,6 +11,13 @@ export interface HttpResponse {
   /** Response headers, lower-case names, first value of repeated headers. */
   readonly headers: Readonly<Record<string, string>>;
   /**
+   * One header of `headers`, by lower-case name, for a response that can read it without
+   * building them all (the HTTP transport decodes headers as they are read). Optional.
+   */
+  header?(name: string): string | undefined;
+  /** The headers of `headers` whose names `keep` accepts, likewise. Optional. */
+  pickHeaders?(keep: (name: string) => boolean): Record<string, string>;
+  /**
    * The raw body. Socket failures surface as `GatewayError('APIConnectionError')`, an abort as
    * the signal's reason. Leaving the loop early closes the connection.
    */

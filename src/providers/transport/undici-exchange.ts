@@ -1,7 +1,7 @@
-import { util, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { CancelSignal } from '../../core/cancellation.ts';
-import { memoizeString } from '../../core/string-memo.ts';
+import { NO_RAW_HEADERS, RawHeaders } from './raw-headers.ts';
 import type { HttpResponse } from './transport.ts';
 
 /** Body bytes held for a reader that is behind before the upstream socket is paused. */
@@ -10,8 +10,6 @@ export const HIGH_WATER_BYTES = 64 * 1024;
 export const DUMP_LIMIT_BYTES = 128 * 1024;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-/** Until the status line and headers arrive (an exchange is handed out only after). */
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * What the body is read for: chunk by chunk through `body` (also before anyone reads it),
@@ -45,7 +43,8 @@ export class UndiciExchange
     TakeBuffered<Uint8Array>
 {
   status = 0;
-  headers: Readonly<Record<string, string>> = NO_HEADERS;
+  /** Until the status line and headers arrive (an exchange is handed out only after), none. */
+  private raw: RawHeaders = NO_RAW_HEADERS;
 
   private answered: Waiter | undefined;
   private cut: ((reason?: Error) => void) | undefined;
@@ -88,7 +87,7 @@ export class UndiciExchange
     // 1xx informational answers come before the real one.
     if (status < 200) return true;
     this.status = status;
-    this.headers = firstValues(rawHeaders);
+    this.raw = new RawHeaders(rawHeaders);
     this.resumeSocket = resume;
     const answered = this.answered;
     this.answered = undefined;
@@ -155,6 +154,18 @@ export class UndiciExchange
   }
 
   // The HttpResponse.
+
+  get headers(): Readonly<Record<string, string>> {
+    return this.raw.all();
+  }
+
+  header(name: string): string | undefined {
+    return this.raw.get(name);
+  }
+
+  pickHeaders(keep: (name: string) => boolean): Record<string, string> {
+    return this.raw.pick(keep);
+  }
 
   get body(): AsyncIterable<Uint8Array> {
     return this;
@@ -299,46 +310,4 @@ export class UndiciExchange
       this.lingerTimer = undefined;
     }
   }
-}
-
-/**
- * Hop-by-hop headers (RFC 9110 §7.6.1) describe this connection, not the answer: no provider
- * reads them, and none is passed on.
- */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-/**
- * A lower-case header name mapped to the name the answer is keyed by, or to '' for a header the
- * answer leaves out. Remembered: a server sends the same names on every answer, and the key it
- * gives is a string V8 has seen as a key before (bounded, since the names come from the network).
- */
-const keptName = memoizeString((lower) =>
-  // A header named __proto__ would set the object's prototype, not a property.
-  HOP_BY_HOP.has(lower) || lower === '__proto__' ? '' : lower,
-);
-
-/**
- * undici's raw header list as one value per header, lower-case names (the first value of a
- * repeated one), hop-by-hop headers left out. Values are read as latin1, as undici does. Names
- * go through undici's headerNameToString(), which finds a well-known name (content-type, date,
- * connection…) in its bytes and returns one lower-case string for it: ~700 instructions less
- * per such header than decoding the name (a Buffer toString() is a call into C++ and a new
- * string, whose hash the memo then computes); other names are decoded and lower-cased.
- */
-function firstValues(raw: Buffer[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = keptName(util.headerNameToString(raw[index]!));
-    if (name === '' || Object.hasOwn(out, name)) continue;
-    out[name] = raw[index + 1]!.toString('latin1');
-  }
-  return out;
 }

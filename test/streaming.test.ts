@@ -45,6 +45,15 @@ void describe('streaming', E2E_SUITE, () => {
     assert.equal(streamedText(streamChunks(events)), 'Hello from a');
   });
 
+  void test('relays non-ASCII text as it came', async () => {
+    const { url, upstreams } = await startOneDeployment();
+    upstreams.a.setReply('grüße 👋 日本語, naïve café');
+    const response = await chat(url, 'chat-group', { stream: true });
+    const events = sseData(await response.text());
+    assert.equal(events.at(-1), '[DONE]');
+    assert.equal(streamedText(streamChunks(events)), 'grüße 👋 日本語, naïve café');
+  });
+
   void test('sends the x-litellm headers on a stream', async () => {
     const { url, upstreams } = await startOneDeployment();
     const response = await chat(url, 'chat-group', { stream: true });

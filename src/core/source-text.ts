@@ -75,28 +75,35 @@ export function forwardedChunk(json: string): StreamChunk {
 /**
  * Whole SSE events passed on as they came, framing included (`data: <json>\n\n`, one or more):
  * what an OpenAI-format upstream sent in one read, when every event in it is a plain chunk
- * (RouteOptions.forwardChunks). Written to the client as it is; it has no fields to read.
+ * (RouteOptions.forwardChunks). Held as the bytes came, in a latin1 string (one character per
+ * byte), to be written back as latin1 unchanged; it has no fields to read.
  */
 class ForwardedEvents {
-  readonly #framed: string;
+  readonly #wire: string;
 
-  constructor(framed: string) {
-    this.#framed = framed;
+  constructor(wire: string) {
+    this.#wire = wire;
   }
 
-  static framedOf(value: object): string | undefined {
-    return #framed in value ? value.#framed : undefined;
+  static wireOf(value: object): string | undefined {
+    return #wire in value ? value.#wire : undefined;
   }
 }
 
-/** A chunk that stands for the events in `framed`, to be written as they are. */
-export function forwardedEvents(framed: string): StreamChunk {
-  return new ForwardedEvents(framed) as unknown as StreamChunk;
+/**
+ * A chunk that stands for the events whose bytes `wire` holds, one latin1 character per byte
+ * (see readSseEvents), to be written as they came.
+ */
+export function forwardedEvents(wire: string): StreamChunk {
+  return new ForwardedEvents(wire) as unknown as StreamChunk;
 }
 
-/** The events a forwardedEvents() chunk stands for, framing included; undefined for others. */
-export function framedEventsOf(value: unknown): string | undefined {
-  return typeof value === 'object' && value !== null ? ForwardedEvents.framedOf(value) : undefined;
+/**
+ * The bytes of the events a forwardedEvents() chunk stands for, as a latin1 string (write it
+ * with the latin1 encoding; formatSseData() gives it as text); undefined for other values.
+ */
+export function wireEventsOf(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? ForwardedEvents.wireOf(value) : undefined;
 }
 
 /** `value` is about to change: its source text no longer describes it. */

@@ -78,7 +78,8 @@ export interface SseEvent {
   readonly data: string;
   /**
    * `data` holds whole events as they came, framing included (`data: …\n\n`, one or more):
-   * a read the decoder's StreamDecoder.takesRun accepted, handed over unparsed.
+   * a read the decoder's StreamDecoder.takesRun accepted, handed over unparsed, as its bytes
+   * (one latin1 character per byte, so that they can be written back unchanged).
    */
   readonly run?: boolean;
 }
@@ -100,10 +101,11 @@ export interface StreamDecoder {
   /** True once the upstream's terminator (e.g. `[DONE]`) was seen. */
   readonly done: boolean;
   /**
-   * Whether the decoder takes `text`, whole SSE events decoded from one network read, as a
-   * single run event (SseEvent.run) instead of event by event: for a decoder that forwards an
-   * upstream already in the gateway's format, and can tell from the text alone that every
-   * event in it is one to pass on. Optional; SSE framing only (readSseEvents).
+   * Whether the decoder takes `wire`, whole SSE events from one network read (its bytes, one
+   * latin1 character per byte), as a single run event (SseEvent.run) instead of event by
+   * event: for a decoder that forwards an upstream already in the gateway's format, and can
+   * tell from ASCII alone that every event in it is one to pass on. Optional; SSE framing only
+   * (readSseEvents).
    */
   readonly takesRun?: (text: string) => boolean;
   /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { forwardedEvents } from '../core/source-text.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import {
   chunk,
@@ -145,5 +146,26 @@ void describe('streaming', () => {
     });
     assert.equal(response.statusCode, 200);
     assert.equal(engine.calls[0]?.method, 'route');
+  });
+});
+
+void describe('events forwarded as they came', () => {
+  void test('are written as their bytes, in order with chunks framed here, non-ASCII text intact', async () => {
+    const engine = createStubEngine();
+    const forwarded = 'data: {"choices":[{"delta":{"content":"grüße 👋"}}]}\n\n';
+    // As readSseEvents holds them: the bytes, one latin1 character each.
+    const wire = Buffer.from(forwarded, 'utf8').toString('latin1');
+    engine.answerStream = () =>
+      Promise.resolve(scriptedStream({ chunks: [chunk('a'), forwardedEvents(wire), chunk('é')] }));
+    const { app } = start(engine);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      payload: STREAM_BODY,
+    });
+    assert.equal(
+      response.body,
+      `data: ${JSON.stringify(chunk('a'))}\n\n${forwarded}data: ${JSON.stringify(chunk('é'))}\n\ndata: [DONE]\n\n`,
+    );
   });
 });

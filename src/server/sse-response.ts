@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { Clock } from '../core/clock.ts';
 import type { MaybeBuffered } from '../core/buffered-iterator.ts';
 import type { StreamChunk } from '../core/openai-types.ts';
+import { wireEventsOf } from '../core/source-text.ts';
 import { formatSseData, SSE_DONE } from '../providers/transport/sse.ts';
 import type { RouterStream } from '../router/types.ts';
 import { describeError, errorBody } from './error-response.ts';
@@ -50,6 +51,10 @@ export async function writeSseResponse(
   // a chunked response costs its own framing and buffer entries. Nothing waits: the text
   // leaves in the same event-loop turn it would have anyway.
   let pending = '';
+  // Events forwarded as they came are held as their bytes in a latin1 string (wireEventsOf) and
+  // written as latin1: no UTF-8 encoding of them. Text of either kind waits in `pending` only
+  // with its own kind; the terminator is ASCII, the same in both.
+  let encoding: 'utf8' | 'latin1' = 'utf8';
   let scheduled = false;
   let full = false;
   const flush = (): void => {
@@ -57,7 +62,7 @@ export async function writeSseResponse(
     if (pending === '' || response.destroyed) return;
     const text = pending;
     pending = '';
-    if (!response.write(text)) full = true;
+    if (!response.write(text, encoding)) full = true;
   };
   const chunks: MaybeBuffered<StreamChunk> = stream[Symbol.asyncIterator]();
   // Whether leaving the loop must stop the iterator (as for-await does on a break): not once it
@@ -88,7 +93,13 @@ export async function writeSseResponse(
         chunk = result.value;
       }
       if (response.destroyed) break;
-      pending += formatSseData(chunk);
+      const wire = wireEventsOf(chunk);
+      const kind = wire === undefined ? 'utf8' : 'latin1';
+      if (kind !== encoding) {
+        flush();
+        encoding = kind;
+      }
+      pending += wire ?? formatSseData(chunk);
       // A burst (an upstream that is faster than its reader can write) goes out now, so the
       // text waiting stays small and the client's pace is checked as it grows.
       if (pending.length >= FLUSH_CHARS) flush();
@@ -108,7 +119,7 @@ export async function writeSseResponse(
       await chunks.return?.();
     }
     // Whatever is still waiting leaves with the terminator, in the same write.
-    if (!response.destroyed) response.end(pending + SSE_DONE);
+    if (!response.destroyed) response.end(pending + SSE_DONE, encoding);
     pending = '';
   } catch (error) {
     if (open) await chunks.return?.().catch(() => undefined);

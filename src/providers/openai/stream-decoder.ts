@@ -43,10 +43,10 @@ export function createOpenAIStreamDecoder(options: OpenAIStreamDecoderOptions): 
    * Whole events takesRun accepted: plain chunks, perhaps the terminator last. One chunk stands
    * for them all, written as they came.
    */
-  const decodeRun = (text: string): readonly StreamChunk[] => {
-    if (!text.endsWith(SSE_DONE)) return [forwardedEvents(text)];
+  const decodeRun = (wire: string): readonly StreamChunk[] => {
+    if (!wire.endsWith(SSE_DONE)) return [forwardedEvents(wire)];
     decoder.done = true;
-    const chunks = text.slice(0, text.length - SSE_DONE.length);
+    const chunks = wire.slice(0, wire.length - SSE_DONE.length);
     return chunks === '' ? [] : [forwardedEvents(chunks)];
   };
 
@@ -119,21 +119,22 @@ function isPlainChunk(data: string): boolean {
 }
 
 /**
- * Whether `text`, whole events from one read (it ends with a blank line), holds plain chunks
- * only, as isPlainChunk() judges one, perhaps with the terminator last: every event a single
+ * Whether `wire`, whole events from one read (it ends with a blank line; its bytes, one latin1
+ * character each, so multi-byte text never looks like ASCII), holds plain chunks only, as
+ * isPlainChunk() judges one, perhaps with the terminator last: every event a single
  * `data: {…}` line. Anything else (a comment, an `event:` or `id:` field, data over several
  * lines, CRLF, an error, usage, a keep-alive) goes to the parser and decode() event by event.
  * One pass over the events, then one search of the whole text for the keys to read.
  */
-function isPlainRun(text: string): boolean {
+function isPlainRun(wire: string): boolean {
   // The terminator may close the run; the events before it are checked.
-  const length = text.endsWith(SSE_DONE) ? text.length - SSE_DONE.length : text.length;
+  const length = wire.endsWith(SSE_DONE) ? wire.length - SSE_DONE.length : wire.length;
   for (let at = 0; at < length;) {
-    if (!text.startsWith('data: {', at)) return false;
-    const end = text.indexOf('\n', at);
-    if (text.charCodeAt(end - 1) !== 0x7d || text.charCodeAt(end + 1) !== 0x0a) return false;
+    if (!wire.startsWith('data: {', at)) return false;
+    const end = wire.indexOf('\n', at);
+    if (wire.charCodeAt(end - 1) !== 0x7d || wire.charCodeAt(end + 1) !== 0x0a) return false;
     at = end + 2;
   }
   // JSON text never holds a raw carriage return: one here is a line break of the framing.
-  return text.indexOf('\r') === -1 && !KEY_TO_READ.test(text);
+  return wire.indexOf('\r') === -1 && !KEY_TO_READ.test(wire);
 }

@@ -152,3 +152,12 @@ void test('readSseEvents hands a read of whole events that takesRun accepts over
   // Only reads that begin and end on event boundaries were offered.
   assert.deepEqual(seen, [reads[0], reads[3], reads[4]]);
 });
+
+void test('a run holds its bytes as they came, one latin1 character each', async () => {
+  const text = 'data: {"content":"wörld 👋"}\n\n';
+  const events: SseEvent[] = [];
+  for await (const event of readSseEvents(chunksOf(text), () => true)) events.push(event);
+  assert.deepEqual(events, [
+    { event: undefined, data: Buffer.from(text, 'utf8').toString('latin1'), run: true },
+  ]);
+});

@@ -7,7 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import type { MaybeBuffered, TakeBuffered } from '../../core/buffered-iterator.ts';
 import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
-import { framedEventsOf, rememberSourceText, sourceTextOf } from '../../core/source-text.ts';
+import { rememberSourceText, sourceTextOf, wireEventsOf } from '../../core/source-text.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { SseEvent } from '../provider.ts';
 
@@ -23,11 +23,13 @@ export const SSE_DONE = 'data: [DONE]\n\n';
 /**
  * One SSE `data` event carrying `json`: `data: <json>\n\n`. Serialised JSON never contains a
  * raw newline; a chunk's remembered source text is used only when it has none either (see
- * rememberStreamChunkText). A chunk made of whole events as they came (forwardedEvents) is
- * written as it is.
+ * rememberStreamChunkText). A chunk made of whole events as they came (forwardedEvents) gives
+ * their text. The gateway's writer sends such a chunk's bytes instead (wireEventsOf).
  */
 export function formatSseData(json: unknown): string {
-  return framedEventsOf(json) ?? `data: ${sourceTextOf(json) ?? JSON.stringify(json)}\n\n`;
+  const wire = wireEventsOf(json);
+  if (wire !== undefined) return Buffer.from(wire, 'latin1').toString('utf8');
+  return `data: ${sourceTextOf(json) ?? JSON.stringify(json)}\n\n`;
 }
 
 /**
@@ -58,6 +60,18 @@ export function readSseEvents(
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** Whether `bytes` end with `\n\n`: a blank line, the end of an event, and of a character. */
+function endsWithBlankLine(bytes: Uint8Array): boolean {
+  const length = bytes.length;
+  return length >= 2 && bytes[length - 1] === 0x0a && bytes[length - 2] === 0x0a;
+}
+
+function latin1(bytes: Uint8Array): string {
+  return (
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString('latin1');
+}
 
 /**
  * Hand-written rather than an async generator: one network read usually carries several events,
@@ -124,17 +138,21 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
   }
 
   private feed(bytes: Uint8Array): void {
-    const text = this.decoder.write(bytes);
-    if (text === '') return;
     // A read of whole events (it ends with the blank line that closes one, and the parser holds
-    // no part of an earlier one) may go to the decoder as it is.
-    const whole = text.endsWith('\n\n');
-    if (whole && this.atBoundary && this.takesRun?.(text) === true) {
-      this.queue.push({ event: undefined, data: text, run: true });
-      return;
+    // no part of an earlier one) may go to the decoder as it came. Read as latin1, one
+    // character per byte: the run's text is its bytes, written back unchanged as latin1, with
+    // no UTF-8 decoding on the way in nor encoding on the way out; the checks look for ASCII.
+    const whole = endsWithBlankLine(bytes);
+    if (whole && this.atBoundary && this.takesRun !== undefined) {
+      const wire = latin1(bytes);
+      if (this.takesRun(wire)) {
+        this.queue.push({ event: undefined, data: wire, run: true });
+        return;
+      }
     }
-    this.parse(text);
     this.atBoundary = whole;
+    const text = this.decoder.write(bytes);
+    if (text !== '') this.parse(text);
   }
 
   private parse(text: string): void {

@@ -1,29 +1,4 @@
-import { util } from 'undici';
-import { memoizeString } from '../../core/string-memo.ts';
-
-/**
- * Hop-by-hop headers (RFC 9110 §7.6.1) describe this connection, not the answer: no provider
- * reads them, and none is passed on.
- */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-/**
- * A lower-case header name mapped to the name the answer is keyed by, or to '' for a header the
- * answer leaves out. Remembered: a server sends the same names on every answer, and the key it
- * gives is a string V8 has seen as a key before (bounded, since the names come from the network).
- */
-const keptName = memoizeString((lower) =>
-  // A header named __proto__ would set the object's prototype, not a property.
-  HOP_BY_HOP.has(lower) || lower === '__proto__' ? '' : lower,
-);
+import { headerNameOf } from './header-names.ts';
 
 /**
  * An answer's headers as undici hands them over (name, value, name, value…, as Buffers),
@@ -68,17 +43,12 @@ export class RawHeaders {
     return picked;
   }
 
-  /**
-   * The name of each pair, '' where the pair is left out (hop-by-hop, or a repeat). Names go
-   * through undici's headerNameToString(), which finds a well-known name (content-type, date,
-   * connection…) in its bytes and returns one lower-case string for it: ~700 instructions less
-   * per such header than decoding the name; other names are decoded and lower-cased.
-   */
+  /** The name of each pair (headerNameOf), '' where the pair is left out (or a repeat). */
   private names(): string[] {
     if (this.#names !== undefined) return this.#names;
     const names: string[] = [];
     for (let index = 0; index + 1 < this.raw.length; index += 2) {
-      const name = keptName(util.headerNameToString(this.raw[index]!));
+      const name = headerNameOf(this.raw[index]!);
       names.push(name !== '' && names.includes(name) ? '' : name);
     }
     this.#names = names;

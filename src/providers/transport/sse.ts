@@ -54,7 +54,7 @@ export function rememberStreamChunkText(chunk: object, data: string): void {
  */
 export function readSseEvents(
   body: AsyncIterable<Uint8Array>,
-  takesRun?: (text: string) => boolean,
+  takesRun?: (wire: string) => boolean,
 ): AsyncIterableIterator<SseEvent> & TakeBuffered<SseEvent> {
   return new SseEventIterator(body[Symbol.asyncIterator](), takesRun);
 }
@@ -93,7 +93,7 @@ class SseEventIterator implements AsyncIterableIterator<SseEvent>, TakeBuffered<
 
   constructor(
     private readonly body: MaybeBuffered<Uint8Array>,
-    private readonly takesRun: ((text: string) => boolean) | undefined,
+    private readonly takesRun: ((wire: string) => boolean) | undefined,
   ) {}
 
   [Symbol.asyncIterator](): this {

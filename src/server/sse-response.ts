@@ -47,18 +47,17 @@ export async function writeSseResponse(
     response.writeHead(200, sseHeaders(stream, options.now, options.closing));
   }
   // Chunks that arrive together (one upstream read usually carries several events) leave as one
-  // piece of text in one write at the end of the turn, rather than a write each: each write of
-  // a chunked response costs its own framing and buffer entries. Nothing waits: the text
-  // leaves in the same event-loop turn it would have anyway.
+  // piece of text in one write, when no more is ready (before the wait for the upstream, or
+  // with the terminator), rather than a write each: each write of a chunked response costs its
+  // own framing and buffer entries. Nothing waits: the text leaves in the same event-loop turn
+  // it would have anyway.
   let pending = '';
   // Events forwarded as they came are held as their bytes in a latin1 string (wireEventsOf) and
   // written as latin1: no UTF-8 encoding of them. Text of either kind waits in `pending` only
   // with its own kind; the terminator is ASCII, the same in both.
   let encoding: 'utf8' | 'latin1' = 'utf8';
-  let scheduled = false;
   let full = false;
   const flush = (): void => {
-    scheduled = false;
     if (pending === '' || response.destroyed) return;
     const text = pending;
     pending = '';
@@ -78,6 +77,14 @@ export async function writeSseResponse(
         if (chunks.takeEnd?.() === true) {
           open = false;
           break;
+        }
+        // Nothing more is ready: what came leaves now, before the wait for the upstream.
+        flush();
+        // The client is slower than the upstream: wait for it before taking more.
+        if (full) {
+          full = false;
+          if (!(await drained(response, options.clock, options.clientStallTimeoutMs))) break;
+          continue;
         }
         let result: IteratorResult<StreamChunk>;
         try {
@@ -103,11 +110,6 @@ export async function writeSseResponse(
       // A burst (an upstream that is faster than its reader can write) goes out now, so the
       // text waiting stays small and the client's pace is checked as it grows.
       if (pending.length >= FLUSH_CHARS) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        process.nextTick(flush);
-      }
-      // The client is slower than the upstream: wait for it before taking more.
       if (full) {
         full = false;
         if (!(await drained(response, options.clock, options.clientStallTimeoutMs))) break;

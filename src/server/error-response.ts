@@ -9,7 +9,7 @@ import { newCallId } from '../core/call-id.ts';
 import type { ResponseMeta } from '../core/response-meta.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterEngine } from '../router/types.ts';
-import { addMetaHeaders, putHeader, type HeaderList } from './response-headers.ts';
+import { addMetaHeaders, hasHeader, type HeaderList } from './response-headers.ts';
 import { writeJson } from './write-json.ts';
 
 export interface OpenAiErrorBody {
@@ -109,16 +109,18 @@ export function sendError(
   // large, not JSON) it asks for `connection: close`, since the client may still be sending,
   // and the direct write below would otherwise drop it.
   const headers: HeaderList = [];
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value !== undefined) {
-      headers.push(name, Array.isArray(value) ? value.join(', ') : String(value));
-    }
-  }
-  if (closing) putHeader(headers, 'connection', 'close');
+  if (closing) headers.push('connection', 'close');
   if (error.meta) addMetaHeaders(headers, error.meta, now);
   else headers.push('x-litellm-call-id', newCallId());
   if (error.retryAfterMs !== undefined) {
     headers.push('retry-after', String(retryAfterSeconds(error.retryAfterMs)));
+  }
+  // Ours win over fastify's of the same name; writeJson() adds the body's type and length.
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value === undefined || name === 'content-type' || name === 'content-length') continue;
+    if (!hasHeader(headers, name)) {
+      headers.push(name, Array.isArray(value) ? value.join(', ') : String(value));
+    }
   }
   return writeJson(reply, error.status, headers, JSON.stringify(errorBody(error)));
 }

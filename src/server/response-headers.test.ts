@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { putHeader, successHeaders } from './response-headers.ts';
+import type { FastifyReply } from 'fastify';
+import { describeError, sendError } from './error-response.ts';
+import { successHeaders } from './response-headers.ts';
 import { meta, START_MS } from './stub-engine.test-helper.ts';
 
 /** The list as pairs, in order, as Node writes them. */
@@ -57,9 +59,36 @@ test("upstream headers pass as llm_provider-*; the group's own rate limits win o
   ]);
 });
 
-test('putHeader replaces a value in place and appends a new name', () => {
-  const list = ['connection', 'keep-alive', 'x-a', '1'];
-  putHeader(list, 'connection', 'close');
-  putHeader(list, 'retry-after', '3');
-  assert.deepEqual(list, ['connection', 'close', 'x-a', '1', 'retry-after', '3']);
+test("an error answer keeps fastify's headers, each name once, ours winning", () => {
+  let written: readonly string[] = [];
+  const reply = {
+    getHeaders: () => ({
+      connection: 'close',
+      'content-type': 'text/plain',
+      'content-length': 12,
+      'retry-after': '60',
+      'x-other': ['a', 'b'],
+    }),
+    hijack: () => undefined,
+    raw: {
+      writeHead(_status: number, headers: readonly string[]) {
+        written = headers;
+        return { end: () => undefined };
+      },
+    },
+  } as unknown as FastifyReply;
+  const error = { ...describeError(new Error('boom')), retryAfterMs: 3_000, meta: meta() };
+  sendError(reply, error, START_MS, true);
+  const names = pairs(written).map(([name]) => name);
+  assert.deepEqual(
+    names.filter((name, at) => names.indexOf(name) !== at),
+    [],
+    'no name twice',
+  );
+  const headers = new Map(pairs(written));
+  assert.equal(headers.get('connection'), 'close');
+  assert.equal(headers.get('retry-after'), '3');
+  assert.equal(headers.get('x-other'), 'a, b');
+  assert.equal(headers.get('content-type'), 'application/json; charset=utf-8');
+  assert.equal(headers.get('x-litellm-call-id'), 'call-123');
 });

@@ -4,7 +4,7 @@ import type { UpstreamHeaders } from '../providers/provider.ts';
 
 /**
  * Response headers as Node's writeHead() takes them flat: name, value, name, value… Names are
- * lower-case and each appears once (putHeader() keeps it so where a name may repeat). Node
+ * lower-case and each appears once (hasHeader() tells where a name may repeat). Node
  * reads an object's headers with a for-in, an own-property check and a keyed load per name;
  * the flat list skips those (~3k instructions per response with the gateway's dozen headers).
  * Values are strings: Node's header check takes a slower path for a number, and converts it
@@ -106,11 +106,9 @@ export function successHeaders(
   return headers;
 }
 
-/** Sets `name` (lower-case) to `value`, in place of the value it had if it was there. */
-export function putHeader(target: HeaderList, name: string, value: string): void {
-  const at = headerIndex(target, name, target.length);
-  if (at === -1) target.push(name, value);
-  else target[at + 1] = value;
+/** Whether the list has `name` (lower-case). */
+export function hasHeader(target: HeaderList, name: string): boolean {
+  return headerIndex(target, name, target.length) !== -1;
 }
 
 /** Where `name` is among the first `end` entries of the list, or -1. */

@@ -112,9 +112,10 @@ export async function openStreamAttempt(
     const stream = await input.provider.openStream(
       new AttemptRequest(input, deadline, options.forwardChunks),
     );
-    return await openStreamSession(stream, deadline, idleTimeoutMs, () =>
+    const session = openStreamSession(stream, deadline, idleTimeoutMs, () =>
       timeoutError(deployment, idleTimeoutMs, 'Stream stalled'),
     );
+    return session instanceof Promise ? await session : session;
   } catch (error) {
     deadline.dispose();
     throw error;

@@ -191,18 +191,25 @@ export class Router implements RouterEngine {
         completionTokens: completionTokensOf(answer.body),
         promptTokens: promptTokensOf(answer.body),
       }),
-      attempt: async (attemptBody, deployment, provider, maxMs) => {
+      attempt: (attemptBody, deployment, provider, maxMs) => {
         const timeoutMs = capped(attemptTimeoutMs(attemptBody, deployment, settings), maxMs);
-        const answer = await sendAttempt(
+        const sent = sendAttempt(
           this.attemptInput(operation, attemptBody, options, deployment, provider, timeoutMs),
         );
-        if (hasContentPolicyFallback(deployment.group, settings)) {
+        if (!hasContentPolicyFallback(deployment.group, settings)) return sent;
+        return sent.then((answer) => {
           throwIfContentFiltered(answer.body, deployment);
-        }
-        return answer;
+          return answer;
+        });
       },
     });
-    const answer = await this.execute(run, operation);
+    let answer: ProviderResponse;
+    try {
+      answer = await serveRequest(this.core, run);
+    } catch (thrown) {
+      throw this.failed(operation, run, thrown);
+    }
+    this.noteRateLimits(run.meta);
     this.requestEnded(operation, run, undefined, undefined);
     return { body: answer.body, upstreamHeaders: answer.headers, meta: run.meta };
   }
@@ -233,7 +240,13 @@ export class Router implements RouterEngine {
         );
       },
     });
-    const session = await this.execute(run, operation);
+    let session: StreamSession;
+    try {
+      session = await serveRequest(this.core, run);
+    } catch (thrown) {
+      throw this.failed(operation, run, thrown);
+    }
+    this.noteRateLimits(run.meta);
     const ttftMs = this.core.clock.now() - run.meta.startedAt;
     return superviseStream(this.core, run, session, {
       midStreamFallback: midStream,
@@ -329,21 +342,18 @@ export class Router implements RouterEngine {
     };
   }
 
-  /** Runs the request's plan (group, retries, fallbacks); attaches the meta to any error. */
-  private async execute<T>(run: RequestRun<T>, operation: Operation): Promise<T> {
-    try {
-      const value = await serveRequest(this.core, run);
-      this.noteRateLimits(run.meta);
-      return value;
-    } catch (thrown) {
-      // Once the caller has gone, whatever the attempt failed with is the echo of that abort.
-      const error =
-        run.signal?.aborted === true ? clientClosedError(thrown) : toGatewayError(thrown);
-      this.noteRateLimits(run.meta);
-      error.meta = run.meta;
-      this.requestEnded(operation, run, undefined, error);
-      throw error;
-    }
+  /**
+   * The error a request whose plan (group, retries, fallbacks) failed ends with, its meta
+   * attached, once it is counted and logged. route() and routeStream() await serveRequest()
+   * themselves: an async layer of its own here cost a promise and a suspended frame per request.
+   */
+  private failed<T>(operation: Operation, run: RequestRun<T>, thrown: unknown): GatewayError {
+    // Once the caller has gone, whatever the attempt failed with is the echo of that abort.
+    const error = run.signal?.aborted === true ? clientClosedError(thrown) : toGatewayError(thrown);
+    this.noteRateLimits(run.meta);
+    error.meta = run.meta;
+    this.requestEnded(operation, run, undefined, error);
+    return error;
   }
 
   /** The answering group's rpm/tpm headroom, for the `x-ratelimit-*` headers. */

@@ -14,20 +14,25 @@ export interface StreamSession extends AsyncIterable<StreamChunk> {
   readonly upstreamHeaders: UpstreamHeaders;
 }
 
-export async function openStreamSession(
+/**
+ * The session, once the first chunk is in hand. The first chunk has usually arrived with the
+ * headers: then it is taken as it is and the session returned at once, without the promise
+ * each layer below (and this function, were it async) would make for it.
+ */
+export function openStreamSession(
   stream: ProviderStream,
   deadline: AttemptDeadline,
   idleTimeoutMs: number,
   makeIdleError: () => Error,
-): Promise<StreamSession> {
+): StreamSession | Promise<StreamSession> {
   const iterator: MaybeBuffered<StreamChunk> = stream[Symbol.asyncIterator]();
-  // The first chunk has usually arrived with the headers: taken as it is, without the promise
-  // each layer below would make for it.
+  const started = (first: IteratorResult<StreamChunk>): StreamSession => {
+    deadline.startIdle(idleTimeoutMs, makeIdleError);
+    return new Session(stream.headers, iterator, first, deadline);
+  };
   const ready = iterator.takeBuffered?.();
-  const first =
-    ready === undefined ? await iterator.next() : { done: false as const, value: ready };
-  deadline.startIdle(idleTimeoutMs, makeIdleError);
-  return new Session(stream.headers, iterator, first, deadline);
+  if (ready !== undefined) return started({ done: false, value: ready });
+  return iterator.next().then(started);
 }
 
 /** A class, not a literal: a computed `[Symbol.asyncIterator]` key costs a runtime call. */

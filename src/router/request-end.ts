@@ -9,6 +9,7 @@ import type { RouterEvents } from '../core/router-events.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { newCallId } from '../core/call-id.ts';
 import { attemptError } from './observe.ts';
+import type { RequestRun } from './serve-request.ts';
 
 /** How a request ended, as the router knows it. */
 export interface RequestEnd {
@@ -33,6 +34,25 @@ export function emitRequestEnd(events: RouterEvents, clock: Clock, end: RequestE
     durationMs: clock.now() - end.meta.startedAt,
     ttftMs: end.ttftMs,
     error: end.error ? attemptError(end.error) : undefined,
+  });
+}
+
+/** Emits `request:end` for a routed request: one that got as far as its plan (RequestRun). */
+export function emitRunEnd<T>(
+  events: RouterEvents,
+  clock: Clock,
+  run: RequestRun<T>,
+  ttftMs: number | undefined,
+  error: GatewayError | undefined,
+): void {
+  emitRequestEnd(events, clock, {
+    operation: run.operation,
+    // Streams are the runs that leave success to their supervisor.
+    stream: run.deferSuccess,
+    meta: run.meta,
+    requestedGroup: run.body.model,
+    ttftMs,
+    error,
   });
 }
 

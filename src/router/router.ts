@@ -34,7 +34,7 @@ import { attemptTimeoutMs, firstChunkTimeoutMs, overallTimeoutMs } from './reque
 import { superviseStream } from './stream-supervisor.ts';
 import { throwIfContentFiltered } from './content-filter.ts';
 import { completionTokensOf, promptTokensOf } from './observe.ts';
-import { emitRequestEnd, newResponseMeta } from './request-end.ts';
+import { emitRequestEnd, emitRunEnd, newResponseMeta } from './request-end.ts';
 import { createAttemptTracker, type AttemptTracker } from './attempt-tracker.ts';
 import { rateLimitSnapshot } from './rate-limits.ts';
 import { NO_STATS } from '../core/routing-stats.ts';
@@ -207,10 +207,10 @@ export class Router implements RouterEngine {
     try {
       answer = await serveRequest(this.core, run);
     } catch (thrown) {
-      throw this.failed(operation, run, thrown);
+      throw this.failed(run, thrown);
     }
     this.noteRateLimits(run.meta);
-    this.requestEnded(operation, run, undefined, undefined);
+    emitRunEnd(this.events, this.core.clock, run, undefined, undefined);
     return { body: answer.body, upstreamHeaders: answer.headers, meta: run.meta };
   }
 
@@ -244,13 +244,13 @@ export class Router implements RouterEngine {
     try {
       session = await serveRequest(this.core, run);
     } catch (thrown) {
-      throw this.failed(operation, run, thrown);
+      throw this.failed(run, thrown);
     }
     this.noteRateLimits(run.meta);
     const ttftMs = this.core.clock.now() - run.meta.startedAt;
     return superviseStream(this.core, run, session, {
       midStreamFallback: midStream,
-      onEnd: (error) => this.requestEnded(operation, run, ttftMs, error),
+      onEnd: (error) => emitRunEnd(this.events, this.core.clock, run, ttftMs, error),
     });
   }
 
@@ -347,12 +347,12 @@ export class Router implements RouterEngine {
    * attached, once it is counted and logged. route() and routeStream() await serveRequest()
    * themselves: an async layer of its own here cost a promise and a suspended frame per request.
    */
-  private failed<T>(operation: Operation, run: RequestRun<T>, thrown: unknown): GatewayError {
+  private failed<T>(run: RequestRun<T>, thrown: unknown): GatewayError {
     // Once the caller has gone, whatever the attempt failed with is the echo of that abort.
     const error = run.signal?.aborted === true ? clientClosedError(thrown) : toGatewayError(thrown);
     this.noteRateLimits(run.meta);
     error.meta = run.meta;
-    this.requestEnded(operation, run, undefined, error);
+    emitRunEnd(this.events, this.core.clock, run, undefined, error);
     return error;
   }
 
@@ -362,22 +362,6 @@ export class Router implements RouterEngine {
     if (usage === undefined) return;
     const limited = this.tracker?.limitedGroups.get(meta.group);
     meta.rateLimit = rateLimitSnapshot(limited, usage, this.core.clock.now());
-  }
-
-  private requestEnded<T>(
-    operation: Operation,
-    run: RequestRun<T>,
-    ttftMs: number | undefined,
-    error: GatewayError | undefined,
-  ): void {
-    emitRequestEnd(this.events, this.core.clock, {
-      operation,
-      stream: run.deferSuccess,
-      meta: run.meta,
-      requestedGroup: run.body.model,
-      ttftMs,
-      error,
-    });
   }
 
   /** What every attempt takes, as one literal (a spread plus `timeoutMs` hit V8's slow path). */

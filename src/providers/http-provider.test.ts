@@ -19,6 +19,7 @@ import { refusedUrl, startLoopbackServer } from './testing/loopback-server.ts';
 import type { LoopbackHandler, LoopbackServer } from './testing/loopback-server.ts';
 import { createHttpTransport } from './transport/http-transport.ts';
 import type { HttpTransportOptions } from './transport/http-transport.ts';
+import type { Transport } from './transport/transport.ts';
 import { providerRequest } from './testing/provider-request.ts';
 
 interface Setup {
@@ -101,6 +102,59 @@ void test('send returns the upstream body and only the headers worth keeping', a
     model: 'gpt-4o-2024-08-06',
     messages: [{ role: 'user', content: 'hi' }],
   });
+});
+
+/**
+ * A transport as a library user might write one: its responses have `headers` only, none of
+ * the optional readers (header(), pickHeaders()) the built-in transport adds.
+ */
+function headersOnly(inner: Transport): Transport {
+  return {
+    async request(call, signal) {
+      const response = await inner.request(call, signal);
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
+        text: (limit) => response.text(limit),
+        dump: () => response.dump(),
+        discard: (lingerMs) => response.discard(lingerMs),
+        abort: () => response.abort(),
+      };
+    },
+    close: () => inner.close(),
+  };
+}
+
+void test('a transport with `headers` only: the same headers kept, a JSON stream answer refused', async (t) => {
+  const server = await startLoopbackServer((req, res) => {
+    if (req.url?.startsWith('/json/') === true) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":{"message":"no"}}');
+      return;
+    }
+    const fixture = jsonFixture('chat-completion');
+    res.writeHead(fixture.status, fixture.headers).end(bodyText(fixture));
+  });
+  const transport = headersOnly(createHttpTransport());
+  t.after(async () => {
+    await server.close();
+    await transport.close();
+  });
+  const provider = createHttpProvider(createOpenAICodec(), transport);
+  const deployment = testDeployment({ apiBase: `${server.url}/v1` });
+  const result = await provider.send(chatRequest(deployment));
+  assert.deepEqual(result.headers, {
+    'x-request-id': 'req_7f3c1e0b2a9d4c8e',
+    'x-ratelimit-limit-requests': '10000',
+    'x-ratelimit-remaining-requests': '9999',
+    'x-ratelimit-reset-requests': '6ms',
+  });
+  // A stream request answered with a JSON error object: refused before the commit point.
+  const asJson = testDeployment({ apiBase: `${server.url}/json/v1` });
+  await assert.rejects(
+    provider.openStream(chatRequest(asJson, { stream: true })),
+    (error: unknown) => error instanceof GatewayError && /no/.test(error.message),
+  );
 });
 
 void test('send throws the mapped error of a non-2xx answer', async (t) => {
